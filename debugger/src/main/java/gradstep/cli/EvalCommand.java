@@ -1,0 +1,53 @@
+package gradstep.cli;
+
+import gradstep.engine.GradstepException;
+import gradstep.engine.io.WeightsFile;
+import gradstep.engine.model.Model;
+import gradstep.engine.train.Evaluation;
+import gradstep.engine.train.ImageData;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate saved weights on the test set.",
+        footer = {"", "Example:", "  gradstep eval --load mlp.npz"})
+final class EvalCommand implements Callable<Integer> {
+    @Option(names = "--load", required = true, paramLabel = "FILE", description = "Weights file (.npz) written by train --save.")
+    Path load;
+
+    @Option(names = "--batch-size", defaultValue = "256", paramLabel = "B", description = "Images per forward pass. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core).")
+    Integer threads;
+
+    @Mixin
+    DataOptions data;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        TrainCommand.applyThreads(threads);
+        if (batchSize < 1) {
+            throw new GradstepException("--batch-size must be at least 1, got " + batchSize);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Model model = WeightsFile.load(load);
+        DataOptions.Loaded d = data.load();
+        ImageData test = d.test();
+        if (test.pixelsPerImage() != model.inputShape().size()) {
+            throw new GradstepException(load + ": the model takes " + model.inputShape() + " inputs, " + test.name()
+                    + " images are " + test.rows() + "x" + test.cols());
+        }
+        out.println("model: " + model.spec().text() + " (" + String.format("%,d", model.paramCount()) + " parameters)");
+        out.println(Evaluation.of(model, test, batchSize).line("test"));
+        return 0;
+    }
+}
