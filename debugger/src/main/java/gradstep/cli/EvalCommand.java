@@ -1,6 +1,7 @@
 package gradstep.cli;
 
 import gradstep.engine.GradstepException;
+import gradstep.engine.backend.Backend;
 import gradstep.engine.io.WeightsFile;
 import gradstep.engine.model.Model;
 import gradstep.engine.train.Evaluation;
@@ -29,6 +30,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
+    @Mixin
+    BackendOption backend;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -47,7 +51,9 @@ final class EvalCommand implements Callable<Integer> {
                     + " images are " + test.rows() + "x" + test.cols());
         }
         out.println("model: " + model.spec().text() + " (" + String.format("%,d", model.paramCount()) + " parameters)");
-        out.println(Evaluation.of(model, test, batchSize).line("test"));
+        try (Backend b = backend.open(model, null, Math.min(batchSize, test.count()), out, spec.commandLine().getErr()).backend()) {
+            out.println(Evaluation.of(b, test).line("test"));
+        }
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package gradstep.cli;
 
 import gradstep.engine.GradstepException;
+import gradstep.engine.backend.Backend;
 import gradstep.engine.io.WeightsFile;
 import gradstep.engine.model.Model;
 import gradstep.engine.model.ModelSpec;
@@ -78,8 +79,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained weights here (.npz, numpy.load opens it).")
     Path save;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: one per core).")
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads of the java backend (default: one per core).")
     Integer threads;
+
+    @Mixin
+    BackendOption backend;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -114,11 +118,14 @@ final class TrainCommand implements Callable<Integer> {
         DataOptions.Loaded d = data.load();
         ImageData train = limit != null ? d.train().head(limit) : d.train();
         Model net = Model.build(modelSpec, train.rows(), train.cols(), train.channels(), train.classes(), seed);
-        Trainer trainer = new Trainer(net, opt, train, batch, seed);
-
         out.printf(Locale.ROOT, "model: %s on %s (%d training, %d test images)%n", modelSpec.text(), data.data,
                 train.count(), d.test().count());
-        out.printf(Locale.ROOT, "backend: java (plain-Java reference), %d threads%n", Parallel.threads());
+        try (Backend b = backend.open(net, opt, Trainer.checkBatch(batch, train), out, spec.commandLine().getErr()).backend()) {
+            return train(out, net, opt, new Trainer(b, train, batch, seed), d);
+        }
+    }
+
+    private int train(PrintWriter out, Model net, Optimizer opt, Trainer trainer, DataOptions.Loaded d) {
         out.printf(Locale.ROOT, "optimizer: %s, batch %d, %d epochs, seed %d%n", opt.describe(), trainer.batchSize(),
                 epochs, seed);
         out.print(net.summary());
@@ -136,8 +143,10 @@ final class TrainCommand implements Callable<Integer> {
             totalSeconds += progress.elapsed();
         }
         out.printf(Locale.ROOT, "trained %d epochs in %.1fs (%.1fs per epoch)%n", epochs, totalSeconds, totalSeconds / epochs);
-        Evaluation test = Evaluation.of(net, d.test(), 256);
+        Evaluation test = Evaluation.of(trainer.backend(), d.test());
         if (save != null) {
+            trainer.backend().syncToHost();
+            ImageData train = d.train();
             WeightsFile.save(net, train.rows(), train.cols(), train.channels(), save);
             out.println("saved weights to " + save);
         }

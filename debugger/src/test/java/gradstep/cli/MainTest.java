@@ -76,4 +76,29 @@ class MainTest {
         assertTrue(help.out().contains("--model=mlp|cnn|SPEC"), help.out());
         assertTrue(help.out().contains("cnn = conv32x3,pool2,conv64x3,pool2,conv64x3,flatten,dense64,dense10"));
     }
+
+    @Test
+    void kernelsListsEveryOpAndShowsItsOpenCl() {
+        Run list = run("kernels");
+        assertEquals(0, list.status(), list.err());
+        assertTrue(list.out().contains("rmspropUpdate") && list.out().contains("mirrors RmsProp.rmspropUpdate"), list.out());
+        Run show = run("kernels", "--show", "matmul");
+        assertEquals(0, show.status(), show.err());
+        assertTrue(show.out().contains("void gradstep_kernels_TrainingKernel__matmul(This *this)"), show.out());
+        assertTrue(show.out().contains("barrier(CLK_LOCAL_MEM_FENCE)"), "tiled with local memory: " + show.out());
+        assertUserError(run("kernels", "--show", "nosuch"), "gradstep: error: no kernel 'nosuch'");
+    }
+
+    @Test
+    void benchPrintsARowPerBackend() {
+        Run r = run("bench", "--model", "mlp", "--backend", "java", "--steps", "3", "--warmup", "1");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("java\\s+\\d+\\s+[\\d.]+\\s+.*0 B\\s+0 B\\s+java, \\d threads?")), r.out());
+    }
+
+    @Test
+    void unknownBackendIsAUserError() {
+        assertUserError(run("train", "--backend", "cuda", "--limit", "10"),
+                "gradstep: error: unknown --backend 'cuda' (use auto, gpu, opencl-cpu, jtp, java)");
+    }
 }

@@ -75,7 +75,7 @@ public final class Conv {
     }
 
     /** Copies each receptive field into a row of the patch matrix; zeros where the field hangs over the edge. */
-    static void im2col(float[] x, float[] patches, int batch, Geometry g) {
+    public static void im2col(float[] x, float[] patches, int batch, Geometry g) {
         int h = g.h(), w = g.w(), c = g.in(), k = g.k(), oh = g.oh(), ow = g.ow();
         int pt = g.padTop(), pl = g.padLeft(), ps = g.patchSize();
         Parallel.forRange(batch, (long) batch * oh * ow * ps, (n0, n1) -> {
@@ -103,7 +103,7 @@ public final class Conv {
     }
 
     /** The adjoint of im2col: adds each patch-matrix entry back onto the input position it was copied from. */
-    static void col2im(float[] dPatches, float[] dx, int batch, Geometry g) {
+    public static void col2im(float[] dPatches, float[] dx, int batch, Geometry g) {
         int h = g.h(), w = g.w(), c = g.in(), k = g.k(), oh = g.oh(), ow = g.ow();
         int pt = g.padTop(), pl = g.padLeft(), ps = g.patchSize();
         Parallel.forRange(batch, (long) batch * oh * ow * ps, (n0, n1) -> {

@@ -32,7 +32,7 @@ public final class MatMul {
     }
 
     /** {@code y[r][j] += bias[j]} for every row r. */
-    static void addBias(float[] y, float[] bias, int rows, int cols) {
+    public static void addBias(float[] y, float[] bias, int rows, int cols) {
         for (int r = 0; r < rows; r++) {
             int o = r * cols;
             for (int j = 0; j < cols; j++) {
@@ -42,7 +42,7 @@ public final class MatMul {
     }
 
     /** {@code db[j] = Σ_r dy[r][j]}, the bias gradient: the bias is added to every row. */
-    static void sumRows(float[] dy, float[] db, int rows, int cols) {
+    public static void sumRows(float[] dy, float[] db, int rows, int cols) {
         java.util.Arrays.fill(db, 0, cols, 0f);
         for (int r = 0; r < rows; r++) {
             int o = r * cols;

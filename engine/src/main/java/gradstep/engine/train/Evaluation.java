@@ -1,5 +1,7 @@
 package gradstep.engine.train;
 
+import gradstep.engine.backend.Backend;
+import gradstep.engine.backend.JavaBackend;
 import gradstep.engine.model.Model;
 import gradstep.engine.ops.SoftmaxCrossEntropy;
 
@@ -14,24 +16,33 @@ public record Evaluation(double loss, int correct, int count) {
         return String.format(java.util.Locale.ROOT, "%s: loss=%.4f accuracy=%.4f", label, loss, accuracy());
     }
 
-    /** Evaluates {@code model} on all of {@code data}, {@code batch} images at a time. */
+    /** Evaluates {@code model} on all of {@code data} on the plain-Java backend, {@code batch} images at a time. */
     public static Evaluation of(Model model, ImageData data, int batch) {
-        int ppi = data.pixelsPerImage();
-        int classes = model.classes();
+        try (JavaBackend b = new JavaBackend(model, null, Math.min(batch, data.count()))) {
+            return of(b, data);
+        }
+    }
+
+    /**
+     * Evaluates the backend's model on all of {@code data}, as many images at a time as the backend has
+     * room for. Forward passes only; it overwrites the activations of the last training step.
+     */
+    public static Evaluation of(Backend backend, ImageData data) {
+        int batch = Math.min(backend.maxBatch(), data.count());
         int[] order = new int[data.count()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        float[] x = new float[batch * ppi];
-        int[] y = new int[batch];
-        float[] probs = new float[batch * classes];
+        int layers = backend.model().layers().size();
         double lossSum = 0;
         int correct = 0;
         for (int from = 0; from < data.count(); from += batch) {
             int n = Math.min(batch, data.count() - from);
-            data.fill(order, from, from + n, x, y);
-            float[] logits = model.forward(x, n);
-            SoftmaxCrossEntropy.Result r = SoftmaxCrossEntropy.softmaxCrossEntropyForwardBackward(logits, y, probs, null, n, classes);
+            backend.loadBatch(data, order, from, n);
+            for (int l = 0; l < layers; l++) {
+                backend.forward(l);
+            }
+            SoftmaxCrossEntropy.Result r = backend.loss(false);
             lossSum += r.loss() * n;
             correct += r.correct();
         }

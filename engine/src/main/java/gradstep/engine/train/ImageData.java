@@ -35,6 +35,16 @@ public record ImageData(String name, byte[] pixels, byte[] labels, int count, in
         }
     }
 
+    /** Copies images {@code order[from..to)} into {@code x} as they are stored (bytes) and their labels into {@code y}. */
+    public void fillBytes(int[] order, int from, int to, byte[] x, int[] y) {
+        int ppi = pixelsPerImage();
+        for (int r = 0; r < to - from; r++) {
+            int img = order[from + r];
+            System.arraycopy(pixels, img * ppi, x, r * ppi, ppi);
+            y[r] = labels[img];
+        }
+    }
+
     /** The first {@code n} images, in order; for quick runs and tests. */
     public ImageData head(int n) {
         int m = Math.min(n, count);

@@ -1,8 +1,8 @@
 package gradstep.engine.train;
 
 import gradstep.engine.GradstepException;
-import gradstep.engine.layers.Layer;
-import gradstep.engine.layers.Param;
+import gradstep.engine.backend.Backend;
+import gradstep.engine.backend.JavaBackend;
 import gradstep.engine.model.Model;
 import gradstep.engine.ops.SoftmaxCrossEntropy;
 import gradstep.engine.optim.Optimizer;
@@ -20,45 +20,51 @@ import java.util.List;
  * two runs produce bit-identical weights.
  */
 public final class Trainer {
+    private final Backend backend;
     private final Model model;
-    private final Optimizer optimizer;
     private final ImageData data;
     private final int batchSize;
     private final Rng shuffle;
     private final List<MicroStep> plan;
-    private final float[] x;
-    private final int[] labels;
-    private final float[] probs;
-    private final float[] dLogits;
 
     private int[] order;
     private int epoch = 1;
     private int stepInEpoch;
     private long globalStep;
     private int cursor;
-    private int currentBatch;
-    private float[] logits;
     private SoftmaxCrossEntropy.Result lossResult;
 
+    /** Trains on the plain-Java backend. */
     public Trainer(Model model, Optimizer optimizer, ImageData data, int batchSize, long seed) {
-        if (batchSize < 1) {
-            throw new GradstepException("--batch-size must be at least 1, got " + batchSize);
-        }
+        this(new JavaBackend(model, optimizer, checkBatch(batchSize, data)), data, batchSize, seed);
+    }
+
+    /** Trains on {@code backend}, whose room must hold {@code batchSize} images. */
+    public Trainer(Backend backend, ImageData data, int batchSize, long seed) {
+        checkBatch(batchSize, data);
+        Model model = backend.model();
         if (data.pixelsPerImage() != model.inputShape().size()) {
             throw new GradstepException(data.name() + " has images of " + data.pixelsPerImage()
                     + " pixels, the model expects " + model.inputShape());
         }
+        this.backend = backend;
         this.model = model;
-        this.optimizer = optimizer;
         this.data = data;
         this.batchSize = Math.min(batchSize, data.count());
+        if (this.batchSize > backend.maxBatch()) {
+            throw new IllegalArgumentException("batch " + this.batchSize + " exceeds the backend's room for " + backend.maxBatch());
+        }
         this.shuffle = new Rng(seed ^ 0x6A09E667F3BCC909L);
         this.plan = plan(model);
-        this.x = new float[this.batchSize * data.pixelsPerImage()];
-        this.labels = new int[this.batchSize];
-        this.probs = new float[this.batchSize * model.classes()];
-        this.dLogits = new float[this.batchSize * model.classes()];
         this.order = shuffle.permutation(data.count());
+    }
+
+    /** The batch size a backend for this data needs room for. */
+    public static int checkBatch(int batchSize, ImageData data) {
+        if (batchSize < 1) {
+            throw new GradstepException("--batch-size must be at least 1, got " + batchSize);
+        }
+        return Math.min(batchSize, data.count());
     }
 
     /** The micro-steps of one training step, in order. */
@@ -89,16 +95,17 @@ public final class Trainer {
     public StepResult advance() {
         MicroStep s = plan.get(cursor);
         if (s instanceof MicroStep.Forward f) {
-            forward(f.layer());
-        } else if (s instanceof MicroStep.Loss) {
-            lossResult = SoftmaxCrossEntropy.softmaxCrossEntropyForwardBackward(logits, labels, probs, dLogits,
-                    currentBatch, model.classes());
-        } else if (s instanceof MicroStep.Backward b) {
-            backward(b.layer());
-        } else if (s instanceof MicroStep.Update u) {
-            for (Param p : model.layers().get(u.layer()).params()) {
-                optimizer.update(p);
+            if (f.layer() == 0) {
+                int from = stepInEpoch * batchSize;
+                backend.loadBatch(data, order, from, Math.min(batchSize, data.count() - from));
             }
+            backend.forward(f.layer());
+        } else if (s instanceof MicroStep.Loss) {
+            lossResult = backend.loss(true);
+        } else if (s instanceof MicroStep.Backward b) {
+            backend.backward(b.layer());
+        } else if (s instanceof MicroStep.Update u) {
+            backend.update(u.layer());
         }
         cursor++;
         return cursor == plan.size() ? finishStep() : null;
@@ -113,34 +120,12 @@ public final class Trainer {
         return r;
     }
 
-    private float[] layerInput(int layer) {
-        return layer == 0 ? x : model.layers().get(layer - 1).output();
-    }
-
-    private void forward(int layer) {
-        if (layer == 0) {
-            int from = stepInEpoch * batchSize;
-            currentBatch = Math.min(batchSize, data.count() - from);
-            data.fill(order, from, from + currentBatch, x, labels);
-        }
-        float[] out = model.layers().get(layer).forward(layerInput(layer), currentBatch);
-        if (layer == model.layers().size() - 1) {
-            logits = out;
-        }
-    }
-
-    private void backward(int layer) {
-        List<Layer> layers = model.layers();
-        float[] dy = layer == layers.size() - 1 ? dLogits : layers.get(layer + 1).inputGradient();
-        layers.get(layer).backward(dy, currentBatch);
-    }
-
     private StepResult finishStep() {
         cursor = 0;
         stepInEpoch++;
         globalStep++;
         boolean epochEnd = stepInEpoch == stepsPerEpoch();
-        StepResult r = new StepResult(epoch, stepInEpoch, globalStep, currentBatch, lossResult.loss(),
+        StepResult r = new StepResult(epoch, stepInEpoch, globalStep, backend.batchSize(), lossResult.loss(),
                 lossResult.correct(), epochEnd);
         if (epochEnd) {
             epoch++;
@@ -178,25 +163,15 @@ public final class Trainer {
         return model;
     }
 
+    public Backend backend() {
+        return backend;
+    }
+
     public Optimizer optimizer() {
-        return optimizer;
+        return backend.optimizer();
     }
 
     public int batchSize() {
         return batchSize;
-    }
-
-    /** The softmax of the last loss micro-step, batch×classes. */
-    public float[] probabilities() {
-        return probs;
-    }
-
-    /** Labels of the current batch. */
-    public int[] labels() {
-        return labels;
-    }
-
-    public int currentBatchSize() {
-        return currentBatch;
     }
 }

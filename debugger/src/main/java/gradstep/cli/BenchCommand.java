@@ -1,0 +1,142 @@
+package gradstep.cli;
+
+import gradstep.datasets.Datasets;
+import gradstep.engine.GradstepException;
+import gradstep.engine.backend.Backend;
+import gradstep.engine.backend.Backends;
+import gradstep.engine.model.Model;
+import gradstep.engine.model.ModelSpec;
+import gradstep.engine.optim.RmsProp;
+import gradstep.engine.train.ImageData;
+import gradstep.engine.train.MicroStep;
+import gradstep.engine.train.Trainer;
+import gradstep.kernels.Devices;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Time training steps on MNIST: samples/s, ms per step and per phase, and the bytes",
+                "moved between host and device per step."},
+        footer = {"", "Examples:", "  gradstep bench --model mlp --backend java --steps 100",
+                "  gradstep bench --model cnn --all --steps 20"})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "mlp", paramLabel = "mlp|cnn|SPEC", description = "Model. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "B", description = "Backend (as for train). Default: ${DEFAULT-VALUE}.")
+    String backend;
+
+    @Option(names = "--all", description = "Every available backend, one after the other.")
+    boolean all;
+
+    @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "5", paramLabel = "N", description = "Untimed steps first (JIT, kernel builds). Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--jtp-steps", defaultValue = "2", paramLabel = "N",
+            description = "Timed steps for jtp in --all (it is slow: it shows the kernels running in Java, not speed). Default: ${DEFAULT-VALUE}.")
+    int jtpSteps;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Default: 128 for mlp, 64 for cnn.")
+    Integer batchSize;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads of the java backend (default: one per core).")
+    Integer threads;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** One backend's figures. */
+    record Row(String backend, String device, int steps, double samplesPerSecond, double msPerStep, double forward,
+               double loss, double backward, double update, double toDevicePerStep, double fromDevicePerStep) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        TrainCommand.applyThreads(threads);
+        if (steps < 1 || warmup < 0) {
+            throw new GradstepException("--steps must be at least 1 and --warmup at least 0");
+        }
+        ModelSpec ms = ModelSpec.parse(model);
+        int batch = batchSize != null ? batchSize : ms.layers().get(0) instanceof ModelSpec.DenseSpec ? 128 : 64;
+        ImageData train = DataOptions.adapt(Datasets.loadBundledMnist().train());
+        List<String> kinds = new ArrayList<>();
+        if (all) {
+            kinds.add("java");
+            if (Devices.firstCpu().isPresent()) {
+                kinds.add("opencl-cpu");
+            }
+            if (Devices.bestGpu().isPresent()) {
+                kinds.add("gpu");
+            }
+            kinds.add("jtp");
+        } else {
+            kinds.add(backend);
+        }
+        out.printf(Locale.ROOT, "bench: %s (%s) on MNIST, batch %d, %d timed steps after %d warm-up, RMSprop%n",
+                model, ms.text(), batch, steps, warmup);
+        List<Row> rows = new ArrayList<>();
+        for (String kind : kinds) {
+            int n = kind.equals("jtp") && all ? Math.min(steps, jtpSteps) : steps;
+            int w = kind.equals("jtp") && all ? Math.min(warmup, 1) : warmup;
+            rows.add(measure(kind, ms, train, batch, n, w, spec.commandLine().getErr()));
+        }
+        out.printf("%-11s %10s %9s %9s %7s %9s %8s %14s %16s  %s%n", "backend", "samples/s", "ms/step", "forward", "loss",
+                "backward", "update", "to device/step", "from device/step", "device");
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, "%-11s %10.0f %9.2f %9.2f %7.2f %9.2f %8.2f %14s %16s  %s%n", r.backend(),
+                    r.samplesPerSecond(), r.msPerStep(), r.forward(), r.loss(), r.backward(), r.update(),
+                    bytes(r.toDevicePerStep()), bytes(r.fromDevicePerStep()), r.device()
+                            + (r.steps() < steps ? " (" + r.steps() + " steps)" : ""));
+        }
+        out.println("phases in ms per step; forward includes sending the batch");
+        return 0;
+    }
+
+    static Row measure(String kind, ModelSpec ms, ImageData train, int batch, int steps, int warmup, PrintWriter err) {
+        Model net = Model.build(ms, train.rows(), train.cols(), train.channels(), train.classes(), 1);
+        RmsProp opt = new RmsProp();
+        Backends.Opened o = Backends.open(kind, net, opt, batch, note -> err.println(note));
+        try (Backend b = o.backend()) {
+            Trainer t = new Trainer(b, train, batch, 1);
+            for (int i = 0; i < warmup; i++) {
+                t.step();
+            }
+            double[] phase = new double[4];
+            long to0 = b.bytesToDevice(), from0 = b.bytesFromDevice();
+            long start = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                boolean done;
+                do {
+                    MicroStep next = t.next();
+                    long s = System.nanoTime();
+                    done = t.advance() != null;
+                    double millis = (System.nanoTime() - s) / 1e6;
+                    int p = next instanceof MicroStep.Forward ? 0 : next instanceof MicroStep.Loss ? 1
+                            : next instanceof MicroStep.Backward ? 2 : 3;
+                    phase[p] += millis;
+                } while (!done);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Row(b.name(), b.device(), steps, (double) steps * batch / seconds, 1000 * seconds / steps,
+                    phase[0] / steps, phase[1] / steps, phase[2] / steps, phase[3] / steps,
+                    (double) (b.bytesToDevice() - to0) / steps, (double) (b.bytesFromDevice() - from0) / steps);
+        }
+    }
+
+    static String bytes(double b) {
+        if (b == 0) {
+            return "0 B";
+        }
+        return b < 10_000 ? String.format(Locale.ROOT, "%.0f B", b) : String.format(Locale.ROOT, "%.1f KiB", b / 1024);
+    }
+}

@@ -1,0 +1,58 @@
+package gradstep.engine.backend;
+
+import gradstep.engine.model.Model;
+import gradstep.engine.ops.SoftmaxCrossEntropy;
+import gradstep.engine.optim.Optimizer;
+import gradstep.engine.train.ImageData;
+
+/**
+ * Where the ops of a model run. The {@link gradstep.engine.train.Trainer} asks a backend for each
+ * micro-step in turn; the backend keeps the batch, activations, gradients and optimizer state wherever
+ * it computes (host memory, or an OpenCL device) and hands results to the host only when asked.
+ *
+ * <p>The model's {@code Param} arrays and the optimizer's state arrays are the host copies: the plain-Java
+ * backend computes in them directly; a device backend copies them up when it opens and back down in
+ * {@link #syncToHost()} (before saving weights, or for a view that shows them).
+ */
+public sealed interface Backend extends AutoCloseable permits JavaBackend, OpenClBackend {
+    /** {@code java}, {@code opencl-cpu}, {@code gpu} or {@code jtp}. */
+    String name();
+
+    /** One line: which device computes, e.g. {@code java, 2 threads}. */
+    String device();
+
+    Model model();
+
+    Optimizer optimizer();
+
+    /** The largest batch this backend has room for. */
+    int maxBatch();
+
+    /** Makes images {@code order[from..from+count)} the current batch. */
+    void loadBatch(ImageData data, int[] order, int from, int count);
+
+    /** Images in the current batch. */
+    int batchSize();
+
+    void forward(int layer);
+
+    /** Softmax and cross-entropy of the last layer's output; with {@code gradient}, also d loss / d logits. */
+    SoftmaxCrossEntropy.Result loss(boolean gradient);
+
+    void backward(int layer);
+
+    /** The optimizer's update of layer {@code layer}'s parameters from their gradients. */
+    void update(int layer);
+
+    /** Brings parameters, gradients and optimizer state into the host arrays (no-op on the host backend). */
+    void syncToHost();
+
+    /** Bytes sent to the device since the backend opened (0 for the host backend). */
+    long bytesToDevice();
+
+    /** Bytes read back from the device since the backend opened (0 for the host backend). */
+    long bytesFromDevice();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,135 @@
+package gradstep.engine.backend;
+
+import gradstep.engine.layers.Layer;
+import gradstep.engine.layers.Param;
+import gradstep.engine.model.Model;
+import gradstep.engine.ops.SoftmaxCrossEntropy;
+import gradstep.engine.optim.Optimizer;
+import gradstep.engine.train.ImageData;
+import gradstep.engine.util.Parallel;
+import java.util.List;
+
+/**
+ * The plain-Java reference backend: the layers compute in host memory, on {@link Parallel}'s threads.
+ * The optimizer may be null for a backend that only evaluates.
+ */
+public final class JavaBackend implements Backend {
+    private final Model model;
+    private final Optimizer optimizer;
+    private final int maxBatch;
+    private final float[] x;
+    private final int[] labels;
+    private final float[] probs;
+    private final float[] dLogits;
+    private int batch;
+
+    public JavaBackend(Model model, Optimizer optimizer, int maxBatch) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.maxBatch = maxBatch;
+        this.x = new float[maxBatch * model.inputShape().size()];
+        this.labels = new int[maxBatch];
+        this.probs = new float[maxBatch * model.classes()];
+        this.dLogits = new float[maxBatch * model.classes()];
+    }
+
+    @Override
+    public String name() {
+        return "java";
+    }
+
+    @Override
+    public String device() {
+        return "java, " + Parallel.threads() + (Parallel.threads() == 1 ? " thread" : " threads");
+    }
+
+    @Override
+    public Model model() {
+        return model;
+    }
+
+    @Override
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public void loadBatch(ImageData data, int[] order, int from, int count) {
+        batch = count;
+        data.fill(order, from, from + count, x, labels);
+    }
+
+    @Override
+    public int batchSize() {
+        return batch;
+    }
+
+    @Override
+    public void forward(int layer) {
+        float[] in = layer == 0 ? x : model.layers().get(layer - 1).output();
+        model.layers().get(layer).forward(in, batch);
+    }
+
+    @Override
+    public SoftmaxCrossEntropy.Result loss(boolean gradient) {
+        List<Layer> layers = model.layers();
+        float[] logits = layers.get(layers.size() - 1).output();
+        return SoftmaxCrossEntropy.softmaxCrossEntropyForwardBackward(logits, labels, probs,
+                gradient ? dLogits : null, batch, model.classes());
+    }
+
+    @Override
+    public void backward(int layer) {
+        List<Layer> layers = model.layers();
+        float[] dy = layer == layers.size() - 1 ? dLogits : layers.get(layer + 1).inputGradient();
+        layers.get(layer).backward(dy, batch);
+    }
+
+    @Override
+    public void update(int layer) {
+        if (optimizer == null) {
+            throw new IllegalStateException("this backend was opened for evaluation only, without an optimizer");
+        }
+        for (Param p : model.layers().get(layer).params()) {
+            optimizer.update(p);
+        }
+    }
+
+    @Override
+    public void syncToHost() {
+        // the host arrays are where this backend computes
+    }
+
+    /** The softmax of the last loss, batch × classes. */
+    public float[] probabilities() {
+        return probs;
+    }
+
+    /** The current batch's input, batch × pixels. */
+    public float[] input() {
+        return x;
+    }
+
+    public int[] labels() {
+        return labels;
+    }
+
+    @Override
+    public long bytesToDevice() {
+        return 0;
+    }
+
+    @Override
+    public long bytesFromDevice() {
+        return 0;
+    }
+
+    @Override
+    public void close() {
+    }
+}

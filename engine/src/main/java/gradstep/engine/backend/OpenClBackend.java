@@ -1,0 +1,321 @@
+package gradstep.engine.backend;
+
+import gradstep.engine.layers.Activation;
+import gradstep.engine.layers.Conv2D;
+import gradstep.engine.layers.Dense;
+import gradstep.engine.layers.Flatten;
+import gradstep.engine.layers.Layer;
+import gradstep.engine.layers.MaxPooling2D;
+import gradstep.engine.layers.Param;
+import gradstep.engine.model.Model;
+import gradstep.engine.ops.Conv;
+import gradstep.engine.ops.SoftmaxCrossEntropy;
+import gradstep.engine.optim.Optimizer;
+import gradstep.engine.optim.RmsProp;
+import gradstep.engine.optim.Sgd;
+import gradstep.engine.train.ImageData;
+import gradstep.kernels.DeviceRunner;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The model's training ops as Aparapi kernels on an OpenCL device (or on Aparapi's Java thread pool).
+ *
+ * <p>Device-resident: when the backend opens, every tensor of the model gets a fixed place in one
+ * device arena (see {@link gradstep.kernels.TrainingKernel}) and the initial parameters and optimizer
+ * state are sent once. After that a training step sends only the batch (its pixels as bytes and its
+ * labels) and reads back only the loss and the number correct; {@link #syncToHost()} fetches the rest
+ * when someone asks.
+ *
+ * <p>Each layer's forward and backward are the same sequence of ops as the plain-Java layer's:
+ * Dense is matmul + bias/activation, backward reluBackward, matmul(Xᵀ·dY), sumRows, matmul(dY·Wᵀ);
+ * Conv2D is im2col + matmul + bias/activation, backward adds col2im. The optimizer may be null for a
+ * backend that only evaluates.
+ */
+public final class OpenClBackend implements Backend {
+    /** Where one parameter lives in the arena: value, gradient and optimizer state. */
+    private record ParamSlot(Param param, int value, int grad, int m, int b) {
+    }
+
+    /** Where one layer's tensors live; -1 where a tensor does not exist. */
+    private record LayerSlot(Layer layer, int y, int dz, int dx, int patches, int dPatches, int argmax,
+                             List<ParamSlot> params) {
+    }
+
+    private final String name;
+    private final Model model;
+    private final Optimizer optimizer;
+    private final int maxBatch;
+    private final DeviceRunner runner;
+    private final List<LayerSlot> slots = new ArrayList<>();
+    private final int x;
+    private final int probs;
+    private final int dLogits;
+    private final byte[] batchPixels;
+    private final int[] batchLabels;
+    private int batch;
+
+    /** Plans the arena for {@code model} at {@code maxBatch} images and sends the initial state to {@code device}. */
+    public OpenClBackend(String name, com.aparapi.device.Device device, Model model, Optimizer optimizer, int maxBatch) {
+        this.name = name;
+        this.model = model;
+        this.optimizer = optimizer;
+        this.maxBatch = maxBatch;
+        int[] top = {0};
+        int[] itop = {0};
+        int ppi = model.inputShape().size();
+        x = alloc(top, maxBatch * ppi);
+        int input = x;
+        for (Layer l : model.layers()) {
+            int out = maxBatch * l.outputShape().size();
+            int in = maxBatch * l.inputShape().size();
+            List<ParamSlot> ps = new ArrayList<>();
+            for (Param p : l.params()) {
+                boolean rms = optimizer instanceof RmsProp;
+                ps.add(new ParamSlot(p, alloc(top, p.size()), alloc(top, p.size()), rms ? alloc(top, p.size()) : -1,
+                        optimizer != null ? alloc(top, p.size()) : -1));
+            }
+            boolean firstLayer = slots.isEmpty();
+            LayerSlot s;
+            if (l instanceof Dense d) {
+                s = new LayerSlot(l, alloc(top, out), d.activation() == Activation.RELU ? alloc(top, out) : -1,
+                        firstLayer ? -1 : alloc(top, in), -1, -1, -1, ps);
+            } else if (l instanceof Conv2D c) {
+                Conv.Geometry g = c.geometry();
+                int patchFloats = maxBatch * g.oh() * g.ow() * g.patchSize();
+                s = new LayerSlot(l, alloc(top, out), c.activation() == Activation.RELU ? alloc(top, out) : -1,
+                        firstLayer ? -1 : alloc(top, in), alloc(top, patchFloats),
+                        firstLayer ? -1 : alloc(top, patchFloats), -1, ps);
+            } else if (l instanceof MaxPooling2D) {
+                s = new LayerSlot(l, alloc(top, out), -1, firstLayer ? -1 : alloc(top, in), -1, -1, alloc(itop, out), ps);
+            } else {
+                // Flatten moves no memory: its output is its input, its input gradient its output gradient.
+                s = new LayerSlot(l, input, -1, -2, -1, -1, -1, ps);
+            }
+            slots.add(s);
+            input = s.y();
+        }
+        probs = alloc(top, maxBatch * model.classes());
+        dLogits = alloc(top, maxBatch * model.classes());
+        batchPixels = new byte[maxBatch * ppi];
+        batchLabels = new int[maxBatch];
+        runner = new DeviceRunner(device, top[0], itop[0], maxBatch * ppi, maxBatch);
+        try {
+            runner.compile();
+            pushHostState();
+        } catch (RuntimeException e) {
+            runner.close();
+            throw e;
+        }
+    }
+
+    private static int alloc(int[] top, int n) {
+        int at = top[0];
+        long next = (long) at + n;
+        if (next > Integer.MAX_VALUE - 16) {
+            throw new gradstep.engine.GradstepException("the model needs more than 2^31 floats of device memory at this batch size");
+        }
+        top[0] = (int) next;
+        return at;
+    }
+
+    /** Copies the host parameters and optimizer state into the arena and sends it all to the device. */
+    public void pushHostState() {
+        float[] mem = runner.arena();
+        for (LayerSlot s : slots) {
+            for (ParamSlot p : s.params()) {
+                System.arraycopy(p.param().value(), 0, mem, p.value(), p.param().size());
+                System.arraycopy(p.param().grad(), 0, mem, p.grad(), p.param().size());
+                if (p.m() >= 0) {
+                    System.arraycopy(optimizer.state(p.param(), "m"), 0, mem, p.m(), p.param().size());
+                }
+                if (p.b() >= 0) {
+                    System.arraycopy(optimizer.state(p.param(), "b"), 0, mem, p.b(), p.param().size());
+                }
+            }
+        }
+        runner.upload();
+    }
+
+    @Override
+    public void syncToHost() {
+        runner.download();
+        float[] mem = runner.arena();
+        for (LayerSlot s : slots) {
+            for (ParamSlot p : s.params()) {
+                System.arraycopy(mem, p.value(), p.param().value(), 0, p.param().size());
+                System.arraycopy(mem, p.grad(), p.param().grad(), 0, p.param().size());
+                if (p.m() >= 0) {
+                    System.arraycopy(mem, p.m(), optimizer.state(p.param(), "m"), 0, p.param().size());
+                }
+                if (p.b() >= 0) {
+                    System.arraycopy(mem, p.b(), optimizer.state(p.param(), "b"), 0, p.param().size());
+                }
+            }
+        }
+    }
+
+    @Override
+    public void loadBatch(ImageData data, int[] order, int from, int count) {
+        batch = count;
+        data.fillBytes(order, from, from + count, batchPixels, batchLabels);
+        runner.batch(batchPixels, batchLabels, count, data.pixelsPerImage(), x);
+    }
+
+    private int inputOf(int layer) {
+        return layer == 0 ? x : slots.get(layer - 1).y();
+    }
+
+    /** Offset of the gradient with respect to layer {@code layer}'s output. */
+    private int outputGradOf(int layer) {
+        if (layer == slots.size() - 1) {
+            return dLogits;
+        }
+        LayerSlot next = slots.get(layer + 1);
+        return next.dx() == -2 ? outputGradOf(layer + 1) : next.dx();
+    }
+
+    @Override
+    public void forward(int layer) {
+        LayerSlot s = slots.get(layer);
+        int in = inputOf(layer);
+        Layer l = s.layer();
+        if (l instanceof Dense d) {
+            int nIn = d.inputShape().size(), nOut = d.units();
+            runner.matmul(in, s.params().get(0).value(), s.y(), batch, nIn, nOut, false, false, false);
+            runner.biasActivation(s.y(), s.params().get(1).value(), batch, nOut, d.activation() == Activation.RELU);
+        } else if (l instanceof Conv2D c) {
+            Conv.Geometry g = c.geometry();
+            geometry(g);
+            runner.im2col(in, s.patches(), batch);
+            int rows = batch * g.oh() * g.ow();
+            runner.matmul(s.patches(), s.params().get(0).value(), s.y(), rows, g.patchSize(), g.out(), false, false, false);
+            runner.biasActivation(s.y(), s.params().get(1).value(), rows, g.out(), c.activation() == Activation.RELU);
+        } else if (l instanceof MaxPooling2D p) {
+            var in3 = p.inputShape();
+            runner.maxpoolForward(in, s.y(), s.argmax(), batch, in3.dim(0), in3.dim(1), in3.dim(2), p.poolSize());
+        }
+        // Flatten: nothing to do, its output is its input.
+    }
+
+    private void geometry(Conv.Geometry g) {
+        runner.convGeometry(g.h(), g.w(), g.in(), g.k(), g.oh(), g.ow(), g.padTop(), g.padLeft());
+    }
+
+    @Override
+    public SoftmaxCrossEntropy.Result loss(boolean gradient) {
+        float[] r = runner.softmaxCrossEntropy(slots.get(slots.size() - 1).y(), probs, gradient ? dLogits : -1, batch,
+                model.classes());
+        return new SoftmaxCrossEntropy.Result(r[0], Math.round(r[1]));
+    }
+
+    @Override
+    public void backward(int layer) {
+        LayerSlot s = slots.get(layer);
+        Layer l = s.layer();
+        int dy = outputGradOf(layer);
+        int in = inputOf(layer);
+        if (l instanceof Dense d) {
+            int nIn = d.inputShape().size(), nOut = d.units();
+            int g = dy;
+            if (s.dz() >= 0) {
+                runner.reluBackward(s.y(), dy, s.dz(), batch * nOut);
+                g = s.dz();
+            }
+            // dW = Xᵀ·dZ, db = Σ dZ, dX = dZ·Wᵀ
+            runner.matmul(in, g, s.params().get(0).grad(), nIn, batch, nOut, true, false, false);
+            runner.sumRows(g, s.params().get(1).grad(), batch, nOut);
+            if (s.dx() >= 0) {
+                runner.matmul(g, s.params().get(0).value(), s.dx(), batch, nOut, nIn, false, true, false);
+            }
+        } else if (l instanceof Conv2D c) {
+            Conv.Geometry geo = c.geometry();
+            int rows = batch * geo.oh() * geo.ow();
+            int g = dy;
+            if (s.dz() >= 0) {
+                runner.reluBackward(s.y(), dy, s.dz(), rows * geo.out());
+                g = s.dz();
+            }
+            // dW = Pᵀ·dZ, db = Σ dZ, dP = dZ·Wᵀ, dX = col2im(dP)
+            runner.matmul(s.patches(), g, s.params().get(0).grad(), geo.patchSize(), rows, geo.out(), true, false, false);
+            runner.sumRows(g, s.params().get(1).grad(), rows, geo.out());
+            if (s.dx() >= 0) {
+                runner.matmul(g, s.params().get(0).value(), s.dPatches(), rows, geo.out(), geo.patchSize(), false, true, false);
+                geometry(geo);
+                runner.col2im(s.dPatches(), s.dx(), batch);
+            }
+        } else if (l instanceof MaxPooling2D p) {
+            if (s.dx() >= 0) {
+                var in3 = p.inputShape();
+                runner.maxpoolBackward(in, dy, s.argmax(), s.dx(), batch, in3.dim(0), in3.dim(1), in3.dim(2), p.poolSize());
+            }
+        }
+        // Flatten: its input gradient is its output gradient (see outputGradOf).
+    }
+
+    @Override
+    public void update(int layer) {
+        if (optimizer == null) {
+            throw new IllegalStateException("this backend was opened for evaluation only, without an optimizer");
+        }
+        for (ParamSlot p : slots.get(layer).params()) {
+            int n = p.param().size();
+            if (optimizer instanceof RmsProp r) {
+                runner.rmspropUpdate(p.value(), p.grad(), p.m(), p.b(), n, (float) r.learningRate(), (float) r.rho(),
+                        (float) r.momentum(), (float) r.epsilon());
+            } else if (optimizer instanceof Sgd s) {
+                runner.sgdUpdate(p.value(), p.grad(), p.b(), n, (float) s.learningRate(), (float) s.momentum());
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String device() {
+        return name + " on " + runner.deviceName();
+    }
+
+    @Override
+    public Model model() {
+        return model;
+    }
+
+    @Override
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    @Override
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    @Override
+    public int batchSize() {
+        return batch;
+    }
+
+    @Override
+    public long bytesToDevice() {
+        return runner.bytesToDevice();
+    }
+
+    @Override
+    public long bytesFromDevice() {
+        return runner.bytesFromDevice();
+    }
+
+    /** Whether the last kernel launch really ran as OpenCL (not Aparapi's Java fallback). */
+    public boolean ranOnOpenCL() {
+        return runner.ranOnOpenCL();
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
