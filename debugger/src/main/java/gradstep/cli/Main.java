@@ -38,6 +38,11 @@ public final class Main implements Runnable {
                 commandLine.getErr().flush();
                 return USER_ERROR;
             }
+            if (ex instanceof gradstep.kernels.KernelFailure) {
+                commandLine.getErr().println("gradstep: error: " + ex.getMessage());
+                commandLine.getErr().flush();
+                return 1;
+            }
             throw ex;
         });
         int status = cl.execute(args);

@@ -120,8 +120,25 @@ final class TrainCommand implements Callable<Integer> {
         Model net = Model.build(modelSpec, train.rows(), train.cols(), train.channels(), train.classes(), seed);
         out.printf(Locale.ROOT, "model: %s on %s (%d training, %d test images)%n", modelSpec.text(), data.data,
                 train.count(), d.test().count());
-        try (Backend b = backend.open(net, opt, Trainer.checkBatch(batch, train), out, spec.commandLine().getErr()).backend()) {
-            return train(out, net, opt, new Trainer(b, train, batch, seed), d);
+        Backend opened = backend.open(net, opt, Trainer.checkBatch(batch, train), out, spec.commandLine().getErr()).backend();
+        Trainer trainer;
+        try {
+            trainer = new Trainer(opened, train, batch, seed);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        trainer.onNote(note -> {
+            out.println();
+            err.println(note);
+            err.flush();
+        });
+        try {
+            return train(out, net, opt, trainer, d);
+        } finally {
+            // the backend that is training now: after a fallback, the one it fell back to
+            trainer.backend().close();
         }
     }
 

@@ -4,11 +4,13 @@ import gradstep.engine.GradstepException;
 import gradstep.engine.backend.Backend;
 import gradstep.engine.backend.JavaBackend;
 import gradstep.engine.model.Model;
+import gradstep.kernels.KernelFailure;
 import gradstep.engine.ops.SoftmaxCrossEntropy;
 import gradstep.engine.optim.Optimizer;
 import gradstep.engine.util.Rng;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Trains a model by executing {@link MicroStep}s one at a time: the single training loop that both the
@@ -20,7 +22,8 @@ import java.util.List;
  * two runs produce bit-identical weights.
  */
 public final class Trainer {
-    private final Backend backend;
+    private Backend backend;
+    private Consumer<String> notes = System.err::println;
     private final Model model;
     private final ImageData data;
     private final int batchSize;
@@ -91,9 +94,55 @@ public final class Trainer {
         return plan.get(cursor);
     }
 
-    /** Executes the next micro-step; returns the step's result when it completed a training step, else null. */
+    /** Where the line about a backend failure goes (standard error unless set). */
+    public void onNote(Consumer<String> notes) {
+        this.notes = notes;
+    }
+
+    /**
+     * Executes the next micro-step; returns the step's result when it completed a training step, else
+     * null. A kernel failure on a device backend is survived: see {@link #recover}.
+     */
     public StepResult advance() {
         MicroStep s = plan.get(cursor);
+        try {
+            execute(s);
+        } catch (KernelFailure e) {
+            recover(e, s);
+            return null;
+        }
+        cursor++;
+        return cursor == plan.size() ? finishStep() : null;
+    }
+
+    /**
+     * Moves training to the plain-Java backend after a kernel failed, losing nothing. The device state
+     * is read back first. If the failure came before the step's first update, parameters and optimizer
+     * state are still those of the last completed step, and the step is run again from its first
+     * micro-step (same batch). If it came during the updates, the gradients of this step are on the host
+     * too, and the step goes on from the update that failed. Only a device that cannot even be read
+     * back stops training.
+     */
+    private void recover(KernelFailure failure, MicroStep failed) {
+        Backend old = backend;
+        try {
+            old.syncToHost();
+        } catch (RuntimeException e) {
+            throw new GradstepException(failure.getMessage() + "; the device state could not be read back ("
+                    + e.getMessage() + "), so training cannot continue");
+        } finally {
+            old.close();
+        }
+        backend = new JavaBackend(model, old.optimizer(), old.maxBatch());
+        boolean updating = failed instanceof MicroStep.Update;
+        if (!updating) {
+            cursor = 0;
+        }
+        notes.accept("gradstep: " + failure.getMessage() + "; continuing on the java backend from "
+                + (updating ? failed.describe(model) : "the start of step " + (globalStep + 1)));
+    }
+
+    private void execute(MicroStep s) {
         if (s instanceof MicroStep.Forward f) {
             if (f.layer() == 0) {
                 int from = stepInEpoch * batchSize;
@@ -107,8 +156,6 @@ public final class Trainer {
         } else if (s instanceof MicroStep.Update u) {
             backend.update(u.layer());
         }
-        cursor++;
-        return cursor == plan.size() ? finishStep() : null;
     }
 
     /** Runs the rest of the current training step (all of it, when none is under way). */

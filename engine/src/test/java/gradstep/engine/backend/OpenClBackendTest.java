@@ -158,4 +158,36 @@ class OpenClBackendTest {
             }
         }
     }
+
+    /** A kernel that fails mid-run: training goes on on the java backend and ends where the reference ends. */
+    @Test
+    void aKernelFailingMidRunIsSurvivedWithoutLosingAStep() {
+        ImageData data = Synthetic.bars(20 * 16, 28, 16);
+        for (String fault : new String[]{"matmul", "rmspropUpdate"}) {
+            Model ref = Model.build(ModelSpec.parse("mlp"), 28, 28, 1, 10, 4);
+            Trainer r = new Trainer(ref, new RmsProp(), data, 16, 4);
+            Model m = Model.build(ModelSpec.parse("mlp"), 28, 28, 1, 10, 4);
+            Trainer t = new Trainer(new OpenClBackend("opencl-cpu", OpenCl.cpu(), m, new RmsProp(), 16), data, 16, 4);
+            List<String> notes = new ArrayList<>();
+            t.onNote(notes::add);
+            for (int i = 0; i < 12; i++) {
+                if (i == 5) {
+                    DeviceRunner.injectFault(fault);
+                }
+                assertEquals(r.step().loss(), t.step().loss(), 1e-5, fault + " step " + (i + 1));
+            }
+            DeviceRunner.injectFault(null);
+            assertEquals("java", t.backend().name());
+            assertEquals(1, notes.size(), notes.toString());
+            assertTrue(notes.get(0).startsWith("gradstep: kernel " + fault + " failed on '"), notes.get(0));
+            assertTrue(notes.get(0).endsWith(fault.equals("matmul") ? "continuing on the java backend from the start of step 6"
+                    : "continuing on the java backend from update dense_1"), notes.get(0));
+            for (int p = 0; p < ref.params().size(); p++) {
+                float[] a = ref.params().get(p).value(), b = m.params().get(p).value();
+                for (int j = 0; j < a.length; j++) {
+                    assertEquals(a[j], b[j], 1e-5, fault + " parameter " + p);
+                }
+            }
+        }
+    }
 }
