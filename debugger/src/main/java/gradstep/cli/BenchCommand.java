@@ -32,7 +32,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "B", description = "Backend (as for train). Default: ${DEFAULT-VALUE}.")
     String backend;
 
-    @Option(names = "--all", description = "Every available backend, one after the other.")
+    @Option(names = "--all", description = "Every available backend but jtp (java, opencl-cpu, gpu), one after the other."
+            + " jtp, Aparapi's emulation of work-groups with Java threads, needs minutes for one step: bench it on its own.")
     boolean all;
 
     @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "Timed steps. Default: ${DEFAULT-VALUE}.")
@@ -41,9 +42,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", paramLabel = "N", description = "Untimed steps first (JIT, kernel builds). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--jtp-steps", defaultValue = "2", paramLabel = "N",
-            description = "Timed steps for jtp in --all (it is slow: it shows the kernels running in Java, not speed). Default: ${DEFAULT-VALUE}.")
-    int jtpSteps;
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Default: 128 for mlp, 64 for cnn.")
     Integer batchSize;
@@ -62,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        TrainCommand.applyThreads(threads);
+        TrainingOptions.applyThreads(threads);
         if (steps < 1 || warmup < 0) {
             throw new GradstepException("--steps must be at least 1 and --warmup at least 0");
         }
@@ -78,7 +76,6 @@ final class BenchCommand implements Callable<Integer> {
             if (Devices.bestGpu().isPresent()) {
                 kinds.add("gpu");
             }
-            kinds.add("jtp");
         } else {
             kinds.add(backend);
         }
@@ -86,17 +83,14 @@ final class BenchCommand implements Callable<Integer> {
                 model, ms.text(), batch, steps, warmup);
         List<Row> rows = new ArrayList<>();
         for (String kind : kinds) {
-            int n = kind.equals("jtp") && all ? Math.min(steps, jtpSteps) : steps;
-            int w = kind.equals("jtp") && all ? Math.min(warmup, 1) : warmup;
-            rows.add(measure(kind, ms, train, batch, n, w, spec.commandLine().getErr()));
+            rows.add(measure(kind, ms, train, batch, steps, warmup, spec.commandLine().getErr()));
         }
         out.printf("%-11s %10s %9s %9s %7s %9s %8s %14s %16s  %s%n", "backend", "samples/s", "ms/step", "forward", "loss",
                 "backward", "update", "to device/step", "from device/step", "device");
         for (Row r : rows) {
             out.printf(Locale.ROOT, "%-11s %10.0f %9.2f %9.2f %7.2f %9.2f %8.2f %14s %16s  %s%n", r.backend(),
                     r.samplesPerSecond(), r.msPerStep(), r.forward(), r.loss(), r.backward(), r.update(),
-                    bytes(r.toDevicePerStep()), bytes(r.fromDevicePerStep()), r.device()
-                            + (r.steps() < steps ? " (" + r.steps() + " steps)" : ""));
+                    bytes(r.toDevicePerStep()), bytes(r.fromDevicePerStep()), r.device());
         }
         out.println("phases in ms per step; forward includes sending the batch");
         return 0;

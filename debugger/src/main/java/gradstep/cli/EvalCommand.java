@@ -38,7 +38,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainCommand.applyThreads(threads);
+        TrainingOptions.applyThreads(threads);
         if (batchSize < 1) {
             throw new GradstepException("--batch-size must be at least 1, got " + batchSize);
         }

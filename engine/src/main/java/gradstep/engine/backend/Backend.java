@@ -47,6 +47,24 @@ public sealed interface Backend extends AutoCloseable permits JavaBackend, OpenC
     /** Brings parameters, gradients and optimizer state into the host arrays (no-op on the host backend). */
     void syncToHost();
 
+    /** Sends the host arrays of parameters, gradients and optimizer state to the device (after a restore). */
+    void syncToDevice();
+
+    /** The current batch's input, batch × pixels, as the first layer sees it. */
+    float[] input();
+
+    /** Labels of the current batch. */
+    int[] labels();
+
+    /** Layer {@code layer}'s output from the last forward (after its activation), batch × output size. */
+    float[] activation(int layer);
+
+    /** The gradient of the loss with respect to layer {@code layer}'s output, batch × output size. */
+    float[] outputGradient(int layer);
+
+    /** The softmax of the last loss, batch × classes. */
+    float[] probabilities();
+
     /** Bytes sent to the device since the backend opened (0 for the host backend). */
     long bytesToDevice();
 

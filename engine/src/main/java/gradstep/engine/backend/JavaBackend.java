@@ -105,18 +105,43 @@ public final class JavaBackend implements Backend {
         // the host arrays are where this backend computes
     }
 
-    /** The softmax of the last loss, batch × classes. */
+    @Override
+    public void syncToDevice() {
+        // the host arrays are where this backend computes
+    }
+
+    @Override
     public float[] probabilities() {
-        return probs;
+        return java.util.Arrays.copyOf(probs, batch * model.classes());
     }
 
-    /** The current batch's input, batch × pixels. */
+    @Override
     public float[] input() {
-        return x;
+        return java.util.Arrays.copyOf(x, batch * model.inputShape().size());
     }
 
+    @Override
     public int[] labels() {
-        return labels;
+        return java.util.Arrays.copyOf(labels, batch);
+    }
+
+    @Override
+    public float[] activation(int layer) {
+        Layer l = model.layers().get(layer);
+        return copy(l.output(), batch * l.outputShape().size());
+    }
+
+    @Override
+    public float[] outputGradient(int layer) {
+        List<Layer> layers = model.layers();
+        Layer l = layers.get(layer);
+        float[] g = layer == layers.size() - 1 ? dLogits : layers.get(layer + 1).inputGradient();
+        return copy(g, batch * l.outputShape().size());
+    }
+
+    /** A copy of the first n floats, or zeros where a tensor has not been computed yet. */
+    private static float[] copy(float[] a, int n) {
+        return a == null ? new float[n] : java.util.Arrays.copyOf(a, n);
     }
 
     @Override

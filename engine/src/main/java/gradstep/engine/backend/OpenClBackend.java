@@ -54,6 +54,8 @@ public final class OpenClBackend implements Backend {
     private final byte[] batchPixels;
     private final int[] batchLabels;
     private int batch;
+    /** Whether the host copy of the arena is current (no kernel ran since it was downloaded). */
+    private boolean hostFresh;
 
     /** Plans the arena for {@code model} at {@code maxBatch} images and sends the initial state to {@code device}. */
     public OpenClBackend(String name, com.aparapi.device.Device device, Model model, Optimizer optimizer, int maxBatch) {
@@ -102,7 +104,8 @@ public final class OpenClBackend implements Backend {
         runner = new DeviceRunner(device, top[0], itop[0], maxBatch * ppi, maxBatch);
         try {
             runner.compile();
-            pushHostState();
+            hostFresh = true; // nothing is on the device yet: the host arena is the truth
+            syncToDevice();
         } catch (RuntimeException e) {
             runner.close();
             throw e;
@@ -120,8 +123,9 @@ public final class OpenClBackend implements Backend {
     }
 
     /** Copies the host parameters and optimizer state into the arena and sends it all to the device. */
-    public void pushHostState() {
-        float[] mem = runner.arena();
+    @Override
+    public void syncToDevice() {
+        float[] mem = fresh();
         for (LayerSlot s : slots) {
             for (ParamSlot p : s.params()) {
                 System.arraycopy(p.param().value(), 0, mem, p.value(), p.param().size());
@@ -135,12 +139,50 @@ public final class OpenClBackend implements Backend {
             }
         }
         runner.upload();
+        hostFresh = true;
+    }
+
+    /** The host copy of the arena, downloaded if a kernel ran since the last download. */
+    private float[] fresh() {
+        if (!hostFresh) {
+            runner.download();
+            hostFresh = true;
+        }
+        return runner.arena();
+    }
+
+    private float[] slice(int offset, int n) {
+        return offset < 0 ? new float[n] : java.util.Arrays.copyOfRange(fresh(), offset, offset + n);
+    }
+
+    @Override
+    public float[] input() {
+        return slice(x, batch * model.inputShape().size());
+    }
+
+    @Override
+    public int[] labels() {
+        return java.util.Arrays.copyOf(batchLabels, batch);
+    }
+
+    @Override
+    public float[] activation(int layer) {
+        return slice(slots.get(layer).y(), batch * slots.get(layer).layer().outputShape().size());
+    }
+
+    @Override
+    public float[] outputGradient(int layer) {
+        return slice(outputGradOf(layer), batch * slots.get(layer).layer().outputShape().size());
+    }
+
+    @Override
+    public float[] probabilities() {
+        return slice(probs, batch * model.classes());
     }
 
     @Override
     public void syncToHost() {
-        runner.download();
-        float[] mem = runner.arena();
+        float[] mem = fresh();
         for (LayerSlot s : slots) {
             for (ParamSlot p : s.params()) {
                 System.arraycopy(mem, p.value(), p.param().value(), 0, p.param().size());
@@ -157,6 +199,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void loadBatch(ImageData data, int[] order, int from, int count) {
+        hostFresh = false;
         batch = count;
         data.fillBytes(order, from, from + count, batchPixels, batchLabels);
         runner.batch(batchPixels, batchLabels, count, data.pixelsPerImage(), x);
@@ -177,6 +220,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void forward(int layer) {
+        hostFresh = false;
         LayerSlot s = slots.get(layer);
         int in = inputOf(layer);
         Layer l = s.layer();
@@ -204,6 +248,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public SoftmaxCrossEntropy.Result loss(boolean gradient) {
+        hostFresh = false;
         float[] r = runner.softmaxCrossEntropy(slots.get(slots.size() - 1).y(), probs, gradient ? dLogits : -1, batch,
                 model.classes());
         return new SoftmaxCrossEntropy.Result(r[0], Math.round(r[1]));
@@ -211,6 +256,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void backward(int layer) {
+        hostFresh = false;
         LayerSlot s = slots.get(layer);
         Layer l = s.layer();
         int dy = outputGradOf(layer);
@@ -255,6 +301,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void update(int layer) {
+        hostFresh = false;
         if (optimizer == null) {
             throw new IllegalStateException("this backend was opened for evaluation only, without an optimizer");
         }

@@ -70,6 +70,50 @@ public final class Trainer {
         return Math.min(batchSize, data.count());
     }
 
+    /**
+     * Where training stands between two steps: enough, with the parameters and optimizer state, to
+     * replay exactly the same batches from here.
+     */
+    public record Position(int epoch, int stepInEpoch, long globalStep, int[] order, long shuffleState) {
+    }
+
+    /** The position now; only between steps (a step half done has state no position describes). */
+    public Position position() {
+        if (cursor != 0) {
+            throw new IllegalStateException("a training step is under way");
+        }
+        return new Position(epoch, stepInEpoch, globalStep, order.clone(), shuffle.state());
+    }
+
+    /** Returns to a position taken earlier, abandoning any step under way. */
+    public void restore(Position p) {
+        if (p.order().length != data.count()) {
+            throw new IllegalArgumentException("position for " + p.order().length + " images, data has " + data.count());
+        }
+        epoch = p.epoch();
+        stepInEpoch = p.stepInEpoch();
+        globalStep = p.globalStep();
+        order = p.order().clone();
+        shuffle.setState(p.shuffleState());
+        cursor = 0;
+        lossResult = null;
+    }
+
+    /** The loss of the current step's loss micro-step, or null before it ran. */
+    public SoftmaxCrossEntropy.Result lastLoss() {
+        return lossResult;
+    }
+
+    /** Index of the next micro-step within the step's plan. */
+    public int cursor() {
+        return cursor;
+    }
+
+    /** The micro-steps of one training step, in order. */
+    public List<MicroStep> plan() {
+        return plan;
+    }
+
     /** The micro-steps of one training step, in order. */
     static List<MicroStep> plan(Model model) {
         int n = model.layers().size();
