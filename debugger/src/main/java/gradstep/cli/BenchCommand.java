@@ -43,6 +43,9 @@ final class BenchCommand implements Callable<Integer> {
     int warmup;
 
 
+    @Option(names = "--debugger", description = "Time the debugger instead: each micro-step with a full redraw of the screen (100x30).")
+    boolean debugger;
+
     @Option(names = "--batch-size", paramLabel = "B", description = "Default: 128 for mlp, 64 for cnn.")
     Integer batchSize;
 
@@ -79,6 +82,12 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             kinds.add(backend);
         }
+        if (debugger) {
+            for (String kind : kinds) {
+                debuggerBench(out, kind, ms, train, batch);
+            }
+            return 0;
+        }
         out.printf(Locale.ROOT, "bench: %s (%s) on MNIST, batch %d, %d timed steps after %d warm-up, RMSprop%n",
                 model, ms.text(), batch, steps, warmup);
         List<Row> rows = new ArrayList<>();
@@ -94,6 +103,40 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.println("phases in ms per step; forward includes sending the batch");
         return 0;
+    }
+
+    /** Micro-step plus redraw, as a user pressing n sees it; the first steps warm up. */
+    private void debuggerBench(PrintWriter out, String kind, ModelSpec ms, ImageData train, int batch) {
+        long open = System.nanoTime();
+        Model net = Model.build(ms, train.rows(), train.cols(), train.channels(), train.classes(), 1);
+        Backends.Opened o = Backends.open(kind, net, new RmsProp(), batch, note -> spec.commandLine().getErr().println(note));
+        try (Backend b = o.backend()) {
+            Trainer t = new Trainer(b, train, batch, 1);
+            gradstep.debugger.Session session = new gradstep.debugger.Session(t, train,
+                    DataOptions.adapt(Datasets.loadBundledMnist().test()), 1);
+            gradstep.debugger.Layout.UiState ui = new gradstep.debugger.Layout.UiState();
+            gradstep.debugger.Layout.draw(new gradstep.debugger.Canvas(100, 30), session, ui);
+            double openMs = (System.nanoTime() - open) / 1e6;
+            int plan = t.plan().size();
+            for (int i = 0; i < warmup * plan; i++) {
+                session.micro();
+                gradstep.debugger.Layout.draw(new gradstep.debugger.Canvas(100, 30), session, ui);
+            }
+            int n = steps * plan;
+            double total = 0, worst = 0;
+            gradstep.debugger.Views.View[] views = gradstep.debugger.Views.View.values();
+            for (int i = 0; i < n; i++) {
+                ui.view = views[i % 5]; // layer, rmsprop, batch, history, layers: every view in turn
+                long s = System.nanoTime();
+                session.micro();
+                gradstep.debugger.Layout.draw(new gradstep.debugger.Canvas(100, 30), session, ui);
+                double ms1 = (System.nanoTime() - s) / 1e6;
+                total += ms1;
+                worst = Math.max(worst, ms1);
+            }
+            out.printf(Locale.ROOT, "debugger: %s on %s: %d micro-steps with redraw: mean %.1f ms, max %.1f ms; session and first"
+                    + " screen %.0f ms (after the data loaded)%n", ms.text(), b.device(), n, total / n, worst, openMs);
+        }
     }
 
     static Row measure(String kind, ModelSpec ms, ImageData train, int batch, int steps, int warmup, PrintWriter err) {

@@ -63,7 +63,7 @@ public final class Layout {
         String msg = ui.running ? "running... any key pauses" : ui.message;
         c.text(0, h - 2, msg, w,
                 msg.startsWith("stopped") || msg.startsWith("error") ? Canvas.BAD : Canvas.HIGHLIGHT, true);
-        c.text(0, h - 1, "n micro  s step  S N steps  e epoch  r run  u back  up/down layer  1-4 view  b break  ? help  q quit",
+        c.text(0, h - 1, "n micro s step S steps e epoch r run u back \u2191\u2193 layer 1-4 view ? help q quit",
                 w, Canvas.DIM, false);
     }
 

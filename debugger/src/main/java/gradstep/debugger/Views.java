@@ -72,7 +72,13 @@ public final class Views {
             return "0";
         }
         double a = Math.abs(v);
-        return a >= 1e-2 && a < 1e4 ? f("%.3f", v) : f("%.2e", v);
+        if (a >= 1e-2 && a < 1e3) {
+            return f("%.3f", v);
+        }
+        if (a >= 1e3 && a < 1e5) {
+            return f("%.0f", v);
+        }
+        return v < 0 ? f("%.1e", v) : f("%.2e", v);
     }
 
     // ---- status line ----
@@ -151,8 +157,21 @@ public final class Views {
         }
         c.text(x, y, title, w, Canvas.ACCENT, true);
         int used = 1;
-        used += histogram(c, x, y + used, w, Math.min(6, h - used - 1), v);
+        // room first for what only this layer kind shows: its filters (and, on tall screens, feature maps)
+        int reserve = 3 + (l instanceof Conv2D ? 3 : 0);
+        int rows = Math.max(3, Math.min(6, h - reserve));
         Stats.Summary sum = Stats.summary(v, 0, v.length);
+        if (v.length == 0) {
+            c.text(x, y + used, "no batch has gone through yet", w, Canvas.DIM, false);
+            return;
+        }
+        if (sum.min() == 0 && sum.max() == 0) {
+            c.text(x, y + used, "all " + v.length + " values are 0" + (what == Tensor.GRADIENT ? ": no backward of this layer yet" : ""),
+                    w, Canvas.DIM, false);
+            used++;
+        } else {
+            used += histogram(c, x, y + used, w, rows, v);
+        }
         double std = Math.sqrt(Math.max(0, sum.sumOfSquares() / Math.max(1, sum.count()) - sum.mean() * sum.mean()));
         c.text(x, y + used, f("n %d  mean %s  std %s  L2 %s  min %s  max %s", v.length, num(sum.mean()), num(std), num(sum.l2()),
                 num(sum.min()), num(sum.max())), w, Canvas.DIM, false);
@@ -236,6 +255,9 @@ public final class Views {
     /** The first image's feature maps of a layer with image output, each channel a small grey image. */
     static int featureMaps(Canvas c, int x, int y, int w, int h, Layer l, Session s) {
         float[] a = s.backend().activation(s.model().layers().indexOf(l));
+        if (a.length == 0) {
+            return 0; // no batch has gone through yet
+        }
         int oh = l.outputShape().dim(0), ow = l.outputShape().dim(1), ch = l.outputShape().dim(2);
         int step = oh > 14 ? 2 : 1; // halve big maps so several fit
         int cw = (ow + step - 1) / step, crows = ((oh + step - 1) / step + 1) / 2;
@@ -301,8 +323,8 @@ public final class Views {
             c.text(x, row++, f("  m_t = γ·m_{t-1} + (1−γ)·g²        = %.7e", m1), w, Canvas.GOOD, false);
             c.text(x, row++, f("  b_t = β·b_{t-1} + α·g/sqrt(m_t+ε) = %.7e", b1), w, Canvas.GOOD, false);
             c.text(x, row++, f("  θ_t = θ_{t-1} − b_t                = %.7e", theta1), w, Canvas.GOOD, false);
-            c.text(x, row++, f("  with γ=%s β=%s α=%s ε=%s;  α/sqrt(m_t+ε) = %.3e (the step per unit of g)", num(r.rho()),
-                    num(r.momentum()), num(r.learningRate()), num(r.epsilon()), r.learningRate() / Math.sqrt(m1 + r.epsilon())), w, Canvas.DIM, false);
+            c.text(x, row++, f("  α/sqrt(m_t+ε) = %.3e: the step per unit of gradient, for this element",
+                    r.learningRate() / Math.sqrt(m1 + r.epsilon())), w, Canvas.DIM, false);
             if (h - (row - y) >= 4) {
                 float[] m = opt.state(p, "m");
                 float[] step = new float[m.length];
@@ -324,7 +346,7 @@ public final class Views {
             c.text(x, row++, f("  b_{t-1} = %.7e    θ_{t-1} = %.7e", b0, theta0), w);
             c.text(x, row++, f("  b_t = β·b_{t-1} + α·g = %.7e", b1), w, Canvas.GOOD, false);
             c.text(x, row++, f("  θ_t = θ_{t-1} − b_t    = %.7e", theta1), w, Canvas.GOOD, false);
-            c.text(x, row++, f("  with β=%s α=%s", num(sgd.momentum()), num(sgd.learningRate())), w, Canvas.DIM, false);
+            c.text(x, row++, f("  α·g = %.3e: without momentum, the whole step", sgd.learningRate() * g), w, Canvas.DIM, false);
         }
         if (row < y + h) {
             c.text(x, y + h - 1, "[ ] element -/+1   { } -/+ one row   p kernel/bias   up/down layer", w, Canvas.DIM, false);
@@ -366,8 +388,9 @@ public final class Views {
         int lines = Math.max(1, (h - 1) / (ch + 1));
         int shown = Math.min(n, perRow * lines);
         int wrong = 0;
-        c.text(x, y, f("batch: %d images, first %d shown; label -> prediction (probability)%s", n, shown,
-                probs == null ? "; predictions after the loss" : ""), w, Canvas.ACCENT, true);
+        String title = f("batch: %d images, %d shown, label>prediction probability%s", n, shown,
+                probs == null ? "; predictions come with the loss" : "");
+        c.text(x, y, title, w, Canvas.ACCENT, true);
         for (int i = 0; i < shown; i++) {
             int cx = x + (i % perRow) * (cw + 2), cy = y + 1 + (i / perRow) * (ch + 1);
             int base = i * rows * cols;
@@ -387,7 +410,7 @@ public final class Views {
                 }
                 boolean ok = pred == labels[i];
                 wrong += ok ? 0 : 1;
-                label = f("%d>%d %s%s", labels[i], pred, f("%.2f", probs[i * k + pred]).substring(1), ok ? "" : "x");
+                label = f("%d>%d %.2f%s", labels[i], pred, probs[i * k + pred], ok ? "" : " x");
                 colour = ok ? Canvas.GOOD : Canvas.BAD;
             } else {
                 label = "label " + labels[i];
@@ -395,7 +418,8 @@ public final class Views {
             c.text(cx, cy + ch, label, cw + 1, colour, !label.endsWith("x") ? false : true);
         }
         if (probs != null) {
-            c.text(x + Math.max(0, w - 24), y, f(" %d of %d wrong (x)", wrong, shown), 24, wrong > 0 ? Canvas.BAD : Canvas.GOOD, false);
+            String count = f("  %d of %d wrong (x)", wrong, shown);
+            c.text(x + title.length(), y, count, w - title.length(), wrong > 0 ? Canvas.BAD : Canvas.GOOD, false);
         }
     }
 
