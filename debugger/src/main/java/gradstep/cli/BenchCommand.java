@@ -68,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new GradstepException("--steps must be at least 1 and --warmup at least 0");
         }
         ModelSpec ms = ModelSpec.parse(model);
-        int batch = batchSize != null ? batchSize : ms.layers().get(0) instanceof ModelSpec.DenseSpec ? 128 : 64;
+        int batch = batchSize != null ? batchSize : ms.defaultBatchSize();
         ImageData train = DataOptions.adapt(Datasets.loadBundledMnist().train());
         List<String> kinds = new ArrayList<>();
         if (all) {
@@ -123,19 +123,28 @@ final class BenchCommand implements Callable<Integer> {
                 gradstep.debugger.Layout.draw(new gradstep.debugger.Canvas(100, 30), session, ui);
             }
             int n = steps * plan;
-            double total = 0, worst = 0;
-            gradstep.debugger.Views.View[] views = gradstep.debugger.Views.View.values();
+            double[] times = new double[n];
+            double total = 0;
+            String slowest = "";
+            gradstep.debugger.Views.View[] views = {gradstep.debugger.Views.View.LAYER, gradstep.debugger.Views.View.RMSPROP,
+                    gradstep.debugger.Views.View.BATCH, gradstep.debugger.Views.View.HISTORY};
             for (int i = 0; i < n; i++) {
-                ui.view = views[i % 5]; // layer, rmsprop, batch, history, layers: every view in turn
+                ui.view = views[i % views.length]; // every view in turn
+                String what = t.next().describe(net) + " + " + ui.view.word + " view";
                 long s = System.nanoTime();
                 session.micro();
                 gradstep.debugger.Layout.draw(new gradstep.debugger.Canvas(100, 30), session, ui);
-                double ms1 = (System.nanoTime() - s) / 1e6;
-                total += ms1;
-                worst = Math.max(worst, ms1);
+                times[i] = (System.nanoTime() - s) / 1e6;
+                total += times[i];
+                if (times[i] >= java.util.Arrays.stream(times, 0, i + 1).max().getAsDouble()) {
+                    slowest = what;
+                }
             }
-            out.printf(Locale.ROOT, "debugger: %s on %s: %d micro-steps with redraw: mean %.1f ms, max %.1f ms; session and first"
-                    + " screen %.0f ms (after the data loaded)%n", ms.text(), b.device(), n, total / n, worst, openMs);
+            double[] sorted = times.clone();
+            java.util.Arrays.sort(sorted);
+            out.printf(Locale.ROOT, "debugger: %s on %s: %d micro-steps with redraw: mean %.1f ms, median %.1f, p95 %.1f, max %.1f (%s);"
+                    + " session and first screen %.0f ms after the data loaded%n", ms.text(), b.device(), n, total / n,
+                    sorted[n / 2], sorted[(int) (n * 0.95)], sorted[n - 1], slowest, openMs);
         }
     }
 

@@ -87,7 +87,7 @@ final class TrainingOptions {
         }
         ModelSpec modelSpec = ModelSpec.parse(model);
         Optimizer opt = optimizer();
-        int batch = batchSize != null ? batchSize : modelSpec.layers().get(0) instanceof ModelSpec.DenseSpec ? 128 : 64;
+        int batch = batchSize != null ? batchSize : modelSpec.defaultBatchSize();
         if (batch < 1) {
             throw new GradstepException("--batch-size must be at least 1, got " + batch);
         }

@@ -582,13 +582,6 @@ public final class Session {
         return Map.copyOf(testAccuracy);
     }
 
-    public synchronized int stepsBackAvailable() {
-        if (snapshots.isEmpty()) {
-            return 0;
-        }
-        return (int) (trainer.globalStep() - snapshots.peekFirst().position().globalStep()) + (trainer.midStep() ? 1 : 0);
-    }
-
     public String lastStop() {
         return lastStop;
     }

@@ -107,32 +107,31 @@ public final class Tui {
     }
 
     private boolean character(char ch) {
-        int count = 1;
         switch (ch) {
             case 'q' -> {
                 return false;
             }
-            case 'n', ' ' -> sync(() -> session.micro(count), count + " micro-step" + (count == 1 ? "" : "s"));
-            case 's' -> steps(count);
+            case 'n', ' ' -> sync(session::micro, "1 micro-step");
+            case 's' -> steps(1);
             case 'S' -> {
                 ui.prompt = "";
                 ui.promptKind = "steps";
             }
             case 'e' -> background(session::toEpochEnd, "to the end of the epoch");
             case 'r' -> background(session::run, "run");
-            case 'u' -> back(count);
+            case 'u' -> back(1);
             case '1' -> ui.view = Views.View.LAYER;
             case '2' -> ui.view = Views.View.RMSPROP;
             case '3' -> ui.view = Views.View.BATCH;
             case '4' -> ui.view = Views.View.HISTORY;
             case 'w' -> ui.tensor = ui.tensor.next();
             case 'p' -> session.nextParam();
-            case '[' -> session.moveElement(-count);
-            case ']' -> session.moveElement(count);
+            case '[' -> session.moveElement(-1);
+            case ']' -> session.moveElement(1);
             case '{', '}' -> {
                 var p = session.selectedParam();
                 int row = p == null ? 1 : p.shape().dim(p.shape().rank() - 1);
-                session.moveElement((ch == '{' ? -1 : 1) * row * count);
+                session.moveElement((ch == '{' ? -1 : 1) * row);
             }
             case 'b' -> {
                 ui.prompt = "";

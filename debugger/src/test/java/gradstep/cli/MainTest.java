@@ -99,6 +99,6 @@ class MainTest {
     @Test
     void unknownBackendIsAUserError() {
         assertUserError(run("train", "--backend", "cuda", "--limit", "10"),
-                "gradstep: error: unknown --backend 'cuda' (use auto, gpu, opencl-cpu, jtp, java)");
+                "gradstep: error: unknown --backend 'cuda' (use auto, gpu, opencl-cpu, jtp, java, reference)");
     }
 }

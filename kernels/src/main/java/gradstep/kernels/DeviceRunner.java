@@ -68,10 +68,6 @@ public final class DeviceRunner implements AutoCloseable {
         return deviceName;
     }
 
-    public boolean isOpenCL() {
-        return opencl;
-    }
-
     /** Whether the last launch ran as OpenCL (as opposed to Aparapi's Java fallback). */
     public boolean ranOnOpenCL() {
         return k.isRunningCL();
@@ -80,10 +76,6 @@ public final class DeviceRunner implements AutoCloseable {
     /** The host copy of the arena; what it holds is current only after {@link #download()}. */
     public float[] arena() {
         return k.mem;
-    }
-
-    public int[] intArena() {
-        return k.imem;
     }
 
     /** Sends the whole arena to the device (once, after the host filled in the initial parameters). */
@@ -102,19 +94,6 @@ public final class DeviceRunner implements AutoCloseable {
     public void download() {
         k.get(k.mem);
         bytesFromDevice += 4L * k.mem.length;
-    }
-
-    /** Brings back one range of the arena: {@code count} floats from {@code offset} into {@code dst}. */
-    public void download(int offset, int count, float[] dst) {
-        k.get(k.mem);
-        bytesFromDevice += 4L * k.mem.length;
-        System.arraycopy(k.mem, offset, dst, 0, count);
-    }
-
-    /** Replaces one range of the arena on the device (after the host changed parameters). */
-    public void uploadArena() {
-        k.put(k.mem);
-        bytesToDevice += 4L * k.mem.length;
     }
 
     public long bytesToDevice() {
@@ -320,11 +299,6 @@ public final class DeviceRunner implements AutoCloseable {
     @Override
     public void close() {
         k.dispose();
-    }
-
-    /** The kernel object, for tests and for printing its OpenCL source. */
-    TrainingKernel kernel() {
-        return k;
     }
 
     /** For Aparapi's Java thread pool (the {@code jtp} backend). */

@@ -4,6 +4,7 @@ import com.aparapi.device.Device;
 import com.aparapi.device.OpenCLDevice;
 import gradstep.engine.GradstepException;
 import gradstep.engine.model.Model;
+import gradstep.engine.ops.Gemm;
 import gradstep.engine.optim.Optimizer;
 import gradstep.kernels.DeviceRunner;
 import gradstep.kernels.Devices;
@@ -20,14 +21,16 @@ import java.util.function.Consumer;
  *       that is the fast path: the OpenCL kernels are written for GPUs);</li>
  *   <li>{@code gpu}, {@code opencl-cpu}: the kernels on an OpenCL GPU or CPU device (PoCL, say);</li>
  *   <li>{@code jtp}: the same kernels on Aparapi's Java thread pool, without OpenCL;</li>
- *   <li>{@code java}: the plain-Java reference backend.</li>
+ *   <li>{@code java}: the plain-Java backend with its matrix products vectorised ({@link
+ *       gradstep.engine.ops.VectorGemm}) when the Vector API is there;</li>
+ *   <li>{@code reference}: the plain-Java backend with its plain loops, the ground truth of the tests.</li>
  * </ul>
  * An OpenCL backend first runs {@link SelfTest} on its device; a device whose kernels fail to build, to
  * run or to compute what the reference computes is not used: one line says why and the next backend in
  * the {@code auto} order (GPU, then java) takes over.
  */
 public final class Backends {
-    public static final List<String> NAMES = List.of("auto", "gpu", "opencl-cpu", "jtp", "java");
+    public static final List<String> NAMES = List.of("auto", "gpu", "opencl-cpu", "jtp", "java", "reference");
 
     private Backends() {
     }
@@ -44,6 +47,11 @@ public final class Backends {
         switch (kind) {
             case "java":
                 return java(model, optimizer, maxBatch, "chosen with --backend java");
+            case "reference": {
+                Gemm.setVectorized(false);
+                JavaBackend b = new JavaBackend(model, optimizer, maxBatch);
+                return new Opened(b, "device: " + b.device() + ", plain loops (the reference) — chosen with --backend reference");
+            }
             case "jtp": {
                 OpenClBackend b = new OpenClBackend("jtp", DeviceRunner.javaThreadPool(), model, optimizer, maxBatch);
                 return new Opened(b, "device: " + b.device() + " (the OpenCL kernels, run by Aparapi in Java threads)");
@@ -78,8 +86,11 @@ public final class Backends {
     }
 
     private static Opened java(Model model, Optimizer optimizer, int maxBatch, String why) {
+        boolean fast = Gemm.setVectorized(true);
         JavaBackend b = new JavaBackend(model, optimizer, maxBatch);
-        return new Opened(b, "device: " + b.device() + " — " + why);
+        String loops = fast ? ", vectorised (" + 32 * Gemm.vectorLanes() + "-bit)"
+                : ", plain loops (start Java with --add-modules jdk.incubator.vector, as ./gradstep does, for the fast ones)";
+        return new Opened(b, "device: " + b.device() + loops + " — " + why);
     }
 
     private static Opened openCl(String name, Device device, Model model, Optimizer optimizer, int maxBatch,

@@ -160,18 +160,4 @@ public final class Model {
         }
         return sb.append(')').toString();
     }
-
-    /** Checks that a model built elsewhere has this model's parameter names and shapes. */
-    public void requireSameParams(Model other, String where) {
-        List<Param> a = params(), b = other.params();
-        if (a.size() != b.size()) {
-            throw new GradstepException(where + ": " + b.size() + " parameters, expected " + a.size());
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!a.get(i).name().equals(b.get(i).name()) || !a.get(i).shape().equals(b.get(i).shape())) {
-                throw new GradstepException(where + ": parameter " + b.get(i).name() + " " + b.get(i).shape()
-                        + ", expected " + a.get(i).name() + " " + a.get(i).shape());
-            }
-        }
-    }
 }

@@ -31,6 +31,14 @@ public record ModelSpec(String text, List<LayerSpec> layers) {
             "mlp", "dense512,dense10",
             "cnn", "conv32x3,pool2,conv64x3,pool2,conv64x3,flatten,dense64,dense10");
 
+    /**
+     * The lab's batch size: 128 for a model that starts with a Dense layer (the MLP), 64 otherwise (the
+     * convnet).
+     */
+    public int defaultBatchSize() {
+        return layers.get(0) instanceof DenseSpec ? 128 : 64;
+    }
+
     /** One token of the spec. */
     public sealed interface LayerSpec permits DenseSpec, ConvSpec, PoolSpec, FlattenSpec {
         String token();

@@ -90,9 +90,15 @@ public final class Conv {
                             for (int dj = 0; dj < k; dj++, col += c) {
                                 int xj = j + dj - pl;
                                 if (xi < 0 || xi >= h || xj < 0 || xj >= w) {
-                                    java.util.Arrays.fill(patches, col, col + c, 0f);
+                                    for (int ch = 0; ch < c; ch++) {
+                                        patches[col + ch] = 0f;
+                                    }
                                 } else {
-                                    System.arraycopy(x, xBase + (xi * w + xj) * c, patches, col, c);
+                                    // a plain loop: arraycopy's call costs more than it saves for few channels
+                                    int src = xBase + (xi * w + xj) * c;
+                                    for (int ch = 0; ch < c; ch++) {
+                                        patches[col + ch] = x[src + ch];
+                                    }
                                 }
                             }
                         }

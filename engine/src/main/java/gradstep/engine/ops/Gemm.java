@@ -21,17 +21,59 @@ import gradstep.engine.util.Parallel;
 public final class Gemm {
     static final int KB = 128;
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    private static final boolean VECTOR_API = vectorApiPresent();
+    private static volatile boolean vectorized;
+
+    /** Whether the JVM has the Vector API module (started with {@code --add-modules jdk.incubator.vector}). */
+    private static boolean vectorApiPresent() {
+        try {
+            return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && VectorGemm.L >= 4;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether {@link VectorGemm} can be used in this JVM. */
+    public static boolean vectorApiAvailable() {
+        return VECTOR_API;
+    }
+
+    /** The width in floats of the vectors VectorGemm uses (0 without the Vector API). */
+    public static int vectorLanes() {
+        return VECTOR_API ? VectorGemm.L : 0;
+    }
+
+    /**
+     * Chooses the matrix-product loop for this process: the plain one here (the reference), or
+     * {@link VectorGemm} (the fast CPU path) when the Vector API is present. Returns what is in force.
+     */
+    public static boolean setVectorized(boolean on) {
+        vectorized = on && VECTOR_API;
+        return vectorized;
+    }
+
+    public static boolean vectorized() {
+        return vectorized;
+    }
 
     private Gemm() {
     }
 
     /** {@code C = A·B} (or {@code C += A·B}); A is m×k, B is k×n. */
     public static void matmul(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
+        if (vectorized) {
+            VectorGemm.matmul(a, b, c, m, k, n, accumulate);
+            return;
+        }
         Parallel.forRange(m, (long) m * n * k, (i0, i1) -> rows(a, b, c, i0, i1, k, n, accumulate));
     }
 
     /** {@code C = Aᵀ·B} (or +=); A is stored k×m, B is k×n. */
     public static void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate) {
+        if (vectorized) {
+            VectorGemm.matmulTransA(a, b, c, m, k, n, accumulate);
+            return;
+        }
         float[] at = scratch(m * k);
         transpose(a, at, k, m);
         matmul(at, b, c, m, k, n, accumulate);
@@ -77,30 +119,34 @@ public final class Gemm {
             java.util.Arrays.fill(c, i0 * n, i1 * n, 0f);
         }
         for (int k0 = 0; k0 < k; k0 += KB) {
-            int k1 = Math.min(k0 + KB, k);
-            for (int i = i0; i < i1; i++) {
-                int ci = i * n;
-                int ai = i * k;
-                int p = k0;
-                for (; p + 3 < k1; p += 4) {
-                    float a0 = a[ai + p], a1 = a[ai + p + 1], a2 = a[ai + p + 2], a3 = a[ai + p + 3];
-                    if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f) {
-                        continue;
-                    }
-                    int b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-                    }
+            rows(a, b, c, i0, i1, k, n, k0, Math.min(k0 + KB, k), 0, n);
+        }
+    }
+
+    /** Rows [i0, i1), columns [j0, j1) of C, shared dimension [k0, k1): adds A·B there. */
+    static void rows(float[] a, float[] b, float[] c, int i0, int i1, int k, int n, int k0, int k1, int j0, int j1) {
+        for (int i = i0; i < i1; i++) {
+            int ci = i * n;
+            int ai = i * k;
+            int p = k0;
+            for (; p + 3 < k1; p += 4) {
+                float a0 = a[ai + p], a1 = a[ai + p + 1], a2 = a[ai + p + 2], a3 = a[ai + p + 3];
+                if (a0 == 0f && a1 == 0f && a2 == 0f && a3 == 0f) {
+                    continue;
                 }
-                for (; p < k1; p++) {
-                    float av = a[ai + p];
-                    if (av == 0f) {
-                        continue;
-                    }
-                    int bp = p * n;
-                    for (int j = 0; j < n; j++) {
-                        c[ci + j] += av * b[bp + j];
-                    }
+                int b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+                for (int j = j0; j < j1; j++) {
+                    c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                }
+            }
+            for (; p < k1; p++) {
+                float av = a[ai + p];
+                if (av == 0f) {
+                    continue;
+                }
+                int bp = p * n;
+                for (int j = j0; j < j1; j++) {
+                    c[ci + j] += av * b[bp + j];
                 }
             }
         }

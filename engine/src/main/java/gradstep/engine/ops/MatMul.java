@@ -1,5 +1,7 @@
 package gradstep.engine.ops;
 
+import gradstep.engine.util.Parallel;
+
 /**
  * The affine map of a Dense layer, forward and backward, for a batch of B rows:
  *
@@ -33,22 +35,29 @@ public final class MatMul {
 
     /** {@code y[r][j] += bias[j]} for every row r. */
     public static void addBias(float[] y, float[] bias, int rows, int cols) {
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                y[o + j] += bias[j];
+        Parallel.forRange(rows, (long) rows * cols, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int o = r * cols;
+                for (int j = 0; j < cols; j++) {
+                    y[o + j] += bias[j];
+                }
             }
-        }
+        });
     }
 
-    /** {@code db[j] = Σ_r dy[r][j]}, the bias gradient: the bias is added to every row. */
+    /**
+     * {@code db[j] = Σ_r dy[r][j]}, the bias gradient: the bias is added to every row. Columns are split
+     * between threads and each sums its rows in order, so the result is the same for any thread count.
+     */
     public static void sumRows(float[] dy, float[] db, int rows, int cols) {
-        java.util.Arrays.fill(db, 0, cols, 0f);
-        for (int r = 0; r < rows; r++) {
-            int o = r * cols;
-            for (int j = 0; j < cols; j++) {
-                db[j] += dy[o + j];
+        Parallel.forRange(cols, (long) rows * cols, (j0, j1) -> {
+            java.util.Arrays.fill(db, j0, j1, 0f);
+            for (int r = 0; r < rows; r++) {
+                int o = r * cols;
+                for (int j = j0; j < j1; j++) {
+                    db[j] += dy[o + j];
+                }
             }
-        }
+        });
     }
 }

@@ -22,23 +22,26 @@ public final class MaxPool {
         Parallel.forRange(batch, (long) batch * h * w * c, (n0, n1) -> {
             for (int n = n0; n < n1; n++) {
                 int xBase = n * h * w * c;
-                int yo = n * oh * ow * c;
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
-                        for (int ch = 0; ch < c; ch++, yo++) {
-                            int best = xBase + ((i * p) * w + j * p) * c + ch;
-                            float max = x[best];
-                            for (int di = 0; di < p; di++) {
-                                for (int dj = 0; dj < p; dj++) {
-                                    int at = xBase + ((i * p + di) * w + (j * p + dj)) * c + ch;
-                                    if (x[at] > max) {
-                                        max = x[at];
-                                        best = at;
+                        // the window's first element starts the max; then each of the others, channels
+                        // innermost, so every read runs along memory
+                        int yo = ((n * oh + i) * ow + j) * c;
+                        int first = xBase + ((i * p) * w + j * p) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            y[yo + ch] = x[first + ch];
+                            argmax[yo + ch] = first + ch;
+                        }
+                        for (int di = 0; di < p; di++) {
+                            for (int dj = 0; dj < p; dj++) {
+                                int at = xBase + ((i * p + di) * w + (j * p + dj)) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    if (x[at + ch] > y[yo + ch]) {
+                                        y[yo + ch] = x[at + ch];
+                                        argmax[yo + ch] = at + ch;
                                     }
                                 }
                             }
-                            y[yo] = max;
-                            argmax[yo] = best;
                         }
                     }
                 }

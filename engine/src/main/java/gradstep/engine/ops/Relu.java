@@ -1,5 +1,7 @@
 package gradstep.engine.ops;
 
+import gradstep.engine.util.Parallel;
+
 /**
  * ReLU, {@code y = max(0, z)}, and its backward {@code dz = dy · [y > 0]}. The backward reads the
  * output y, not the input z: the two are positive in the same places, and y is what the layer keeps.
@@ -9,14 +11,18 @@ public final class Relu {
     }
 
     public static void reluForward(float[] z, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
-            y[i] = z[i] > 0f ? z[i] : 0f;
-        }
+        Parallel.forRange(n, n, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                y[i] = z[i] > 0f ? z[i] : 0f;
+            }
+        });
     }
 
     public static void reluBackward(float[] y, float[] dy, float[] dz, int n) {
-        for (int i = 0; i < n; i++) {
-            dz[i] = y[i] > 0f ? dy[i] : 0f;
-        }
+        Parallel.forRange(n, n, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                dz[i] = y[i] > 0f ? dy[i] : 0f;
+            }
+        });
     }
 }

@@ -15,6 +15,7 @@ class GemmTest {
     @AfterEach
     void restoreThreads() {
         Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        Gemm.setVectorized(false);
     }
 
     static float[] random(Rng rng, int n, boolean sparse) {
@@ -101,5 +102,47 @@ class GemmTest {
         Gemm.matmul(a, b, three, m, k, n, false);
         assertArrayEquals(one, two);
         assertArrayEquals(one, three);
+    }
+
+    /** The fast CPU path: the same three forms through VectorGemm, at sizes that exercise every block shape. */
+    @Test
+    void vectorisedFormsMatchTheNaiveProduct() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Gemm.vectorApiAvailable(), "no Vector API in this JVM");
+        assertTrue(Gemm.setVectorized(true));
+        Rng rng = new Rng(10);
+        int l = Gemm.vectorLanes();
+        int[][] sizes = {{1, 1, 1}, {5, 9, 4 * l}, {7, 13, 4 * l + 2 * l + l + 3}, {9, 300, 2 * l}, {130, 7, 257}, {64, 33, 10}};
+        for (int[] s : sizes) {
+            int m = s[0], k = s[1], n = s[2];
+            float[] a = random(rng, m * k, true), b = random(rng, k * n, false);
+            float[] c = random(rng, m * n, false), start = c.clone();
+            String where = m + "x" + k + "x" + n;
+            Gemm.matmul(a, b, c, m, k, n, false);
+            assertClose(naive(a, b, m, k, n, false, false), c, k, "vector NN " + where);
+            c = start.clone();
+            Gemm.matmulTransA(a, b, c, m, k, n, true);
+            double[] ref = naive(a, b, m, k, n, true, false);
+            for (int i = 0; i < ref.length; i++) {
+                ref[i] += start[i];
+            }
+            assertClose(ref, c, k, "vector TN += " + where);
+            Gemm.matmulTransB(a, b, c, m, k, n, false);
+            assertClose(naive(a, b, m, k, n, false, true), c, k, "vector NT " + where);
+        }
+    }
+
+    @Test
+    void vectorisedResultDoesNotDependOnTheThreadCount() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Gemm.vectorApiAvailable(), "no Vector API in this JVM");
+        Gemm.setVectorized(true);
+        Rng rng = new Rng(11);
+        int m = 301, k = 257, n = 67;
+        float[] a = random(rng, m * k, true), b = random(rng, k * n, false);
+        float[] one = new float[m * n], two = new float[m * n];
+        Parallel.setThreads(1);
+        Gemm.matmul(a, b, one, m, k, n, false);
+        Parallel.setThreads(2);
+        Gemm.matmul(a, b, two, m, k, n, false);
+        assertArrayEquals(one, two);
     }
 }
