@@ -50,7 +50,9 @@ def child(cmd, env=None):
 
 
 def gradstep(model):
-    out, rss = child(["java", "-jar", JAR, "train", "--model", model, "--epochs", "1", "--backend", "java"])
+    # as ./gradstep starts it
+    out, rss = child(["java", "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC", "-jar", JAR, "train", "--model", model,
+                      "--epochs", "1", "--backend", "java"])
     seconds = float(re.search(r"trained 1 epochs in ([\d.]+)s", out).group(1))
     accuracy = float(re.search(r"^test: loss=[\d.]+ accuracy=([\d.]+)$", out, re.M).group(1))
     return {"seconds": seconds, "samples_per_s": round(60000 / seconds), "test_accuracy": accuracy, "peak_rss_mb": round(rss)}

@@ -46,6 +46,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--debugger", description = "Time the debugger instead: each micro-step with a full redraw of the screen (100x30).")
     boolean debugger;
 
+    @Option(names = "--peak", paramLabel = "GFLOPS",
+            description = "The machine's float32 matrix-product rate to compare with (0: none); default: measured with"
+                    + " numpy's sgemm (OpenBLAS, 2 threads) through /usr/bin/python3 when it is there.")
+    Double peak;
+
     @Option(names = "--batch-size", paramLabel = "B", description = "Default: 128 for mlp, 64 for cnn.")
     Integer batchSize;
 
@@ -58,6 +63,50 @@ final class BenchCommand implements Callable<Integer> {
     /** One backend's figures. */
     record Row(String backend, String device, int steps, double samplesPerSecond, double msPerStep, double forward,
                double loss, double backward, double update, double toDevicePerStep, double fromDevicePerStep) {
+    }
+
+    /**
+     * Multiply-add work of one training step, in floating-point operations: every matrix product of the
+     * forward (2·rows·K·N), of the weight gradient (the same) and of the input gradient (the same, but
+     * not for the first layer, whose input is data).
+     */
+    static double flopsPerStep(Model m, int batch) {
+        double f = 0;
+        for (int i = 0; i < m.layers().size(); i++) {
+            var l = m.layers().get(i);
+            double one;
+            if (l instanceof gradstep.engine.layers.Dense d) {
+                one = 2.0 * batch * d.inputShape().size() * d.units();
+            } else if (l instanceof gradstep.engine.layers.Conv2D c) {
+                var g = c.geometry();
+                one = 2.0 * batch * g.oh() * g.ow() * g.patchSize() * g.out();
+            } else {
+                continue;
+            }
+            f += one * (i == 0 ? 2 : 3);
+        }
+        return f;
+    }
+
+    /** numpy's float32 matrix product rate, 2048³ on two OpenBLAS threads, or null without numpy. */
+    static Double measurePeak() {
+        String py = "import os,time,numpy as n\na=n.random.rand(2048,2048).astype(n.float32);b=a.copy();a@b\n"
+                + "t=time.perf_counter()\nfor _ in range(10): a@b\nprint(2*2048**3/((time.perf_counter()-t)/10)/1e9)";
+        try {
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-c", py).redirectErrorStream(true);
+            pb.environment().put("OPENBLAS_NUM_THREADS", "2");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            return Double.parseDouble(out.substring(out.lastIndexOf('\n') + 1));
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     @Override
@@ -94,14 +143,20 @@ final class BenchCommand implements Callable<Integer> {
         for (String kind : kinds) {
             rows.add(measure(kind, ms, train, batch, steps, warmup, spec.commandLine().getErr()));
         }
-        out.printf("%-11s %10s %9s %9s %7s %9s %8s %14s %16s  %s%n", "backend", "samples/s", "ms/step", "forward", "loss",
-                "backward", "update", "to device/step", "from device/step", "device");
+        double flops = flopsPerStep(Model.build(ms, train.rows(), train.cols(), train.channels(), train.classes(), 1), batch);
+        Double machine = peak != null ? (peak > 0 ? peak : null) : measurePeak();
+        int stepsPerEpoch = (train.count() + batch - 1) / batch;
+        out.printf("%-11s %10s %9s %8s %9s %7s %9s %8s %8s %14s %16s  %s%n", "backend", "samples/s", "ms/step", "s/epoch", "forward", "loss",
+                "backward", "update", "GFLOP/s", "to device/step", "from device/step", "device");
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-11s %10.0f %9.2f %9.2f %7.2f %9.2f %8.2f %14s %16s  %s%n", r.backend(),
-                    r.samplesPerSecond(), r.msPerStep(), r.forward(), r.loss(), r.backward(), r.update(),
-                    bytes(r.toDevicePerStep()), bytes(r.fromDevicePerStep()), r.device());
+            out.printf(Locale.ROOT, "%-11s %10.0f %9.2f %8.1f %9.2f %7.2f %9.2f %8.2f %8.1f %14s %16s  %s%n", r.backend(),
+                    r.samplesPerSecond(), r.msPerStep(), r.msPerStep() * stepsPerEpoch / 1000, r.forward(), r.loss(), r.backward(), r.update(),
+                    flops / (r.msPerStep() / 1000) / 1e9, bytes(r.toDevicePerStep()), bytes(r.fromDevicePerStep()), r.device());
         }
-        out.println("phases in ms per step; forward includes sending the batch");
+        out.printf(Locale.ROOT, "phases in ms per step; forward includes sending the batch; GFLOP/s counts the %.3f GFLOP of matrix"
+                + " products in a step%s%n", flops / 1e9, machine == null ? ""
+                : String.format(Locale.ROOT, ", against %.0f GFLOP/s for this machine's float32 sgemm (%s)", machine,
+                peak != null ? "--peak" : "numpy/OpenBLAS, 2 threads"));
         return 0;
     }
 

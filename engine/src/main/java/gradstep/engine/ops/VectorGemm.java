@@ -38,7 +38,21 @@ public final class VectorGemm {
         product(a, b, c, m, k, n, accumulate, true);
     }
 
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[0]});
+
+    private static float[] scratch(int which, int size) {
+        float[][] s = SCRATCH.get();
+        if (s[which].length < size) {
+            s[which] = new float[size];
+        }
+        return s[which];
+    }
+
     private static void product(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate, boolean transA) {
+        if (n < L) {
+            narrowProduct(a, b, c, m, k, n, accumulate, transA);
+            return;
+        }
         // A[i][p] is a[i * rowStride + p * stride]: rowStride k, stride 1 as stored; 1 and m transposed
         int rowStride = transA ? 1 : k, stride = transA ? m : 1;
         int rowBlocks = (m + 3) / 4;
@@ -86,6 +100,39 @@ public final class VectorGemm {
                             c[i * n + col] += x * b[p * n + col];
                         }
                     }
+                }
+            }
+        });
+    }
+
+    /**
+     * A product with fewer columns than a vector holds (a layer of 10 outputs): vectors run along the
+     * shared dimension instead, each element of C a dot product of a row of A with a column of B, both
+     * made contiguous first (B transposed, and A when it is stored transposed).
+     */
+    private static void narrowProduct(float[] a, float[] b, float[] c, int m, int k, int n, boolean accumulate, boolean transA) {
+        float[] rowsA = a;
+        if (transA) {
+            rowsA = scratch(0, m * k);
+            Gemm.transpose(a, rowsA, k, m);
+        }
+        float[] colsB = scratch(1, n * k);
+        Gemm.transpose(b, colsB, k, n);
+        float[] ra = rowsA;
+        int full = k - k % L;
+        Parallel.forRange(m, (long) m * n * k, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                for (int j = 0; j < n; j++) {
+                    FloatVector acc = FloatVector.zero(S);
+                    int p = 0;
+                    for (; p < full; p += L) {
+                        acc = FloatVector.fromArray(S, ra, i * k + p).fma(FloatVector.fromArray(S, colsB, j * k + p), acc);
+                    }
+                    float sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                    for (; p < k; p++) {
+                        sum += ra[i * k + p] * colsB[j * k + p];
+                    }
+                    c[i * n + j] = accumulate ? c[i * n + j] + sum : sum;
                 }
             }
         });
