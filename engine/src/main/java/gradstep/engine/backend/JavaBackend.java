@@ -21,9 +21,12 @@ public final class JavaBackend implements Backend {
     private final int[] labels;
     private final float[] probs;
     private final float[] dLogits;
+    private final String name;
     private int batch;
 
+    /** The backend is {@code java} if its matrix products are vectorised when it opens, else {@code reference}. */
     public JavaBackend(Model model, Optimizer optimizer, int maxBatch) {
+        this.name = gradstep.engine.ops.Gemm.vectorized() ? "java" : "reference";
         this.model = model;
         this.optimizer = optimizer;
         this.maxBatch = maxBatch;
@@ -35,12 +38,12 @@ public final class JavaBackend implements Backend {
 
     @Override
     public String name() {
-        return "java";
+        return name;
     }
 
     @Override
     public String device() {
-        return "java, " + Parallel.threads() + (Parallel.threads() == 1 ? " thread" : " threads");
+        return name + ", " + Parallel.threads() + (Parallel.threads() == 1 ? " thread" : " threads");
     }
 
     @Override

@@ -177,6 +177,7 @@ public final class Trainer {
         } finally {
             old.close();
         }
+        gradstep.engine.ops.Gemm.setVectorized(true); // the java backend's fast products, when there are
         backend = new JavaBackend(model, old.optimizer(), old.maxBatch());
         boolean updating = failed instanceof MicroStep.Update;
         if (!updating) {
