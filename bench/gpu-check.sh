@@ -23,6 +23,8 @@ if ! ls /etc/OpenCL/vendors/*.icd >/dev/null 2>&1 && [ -z "${OCL_ICD_VENDORS:-}"
   export OCL_ICD_VENDORS="$vendors"
 fi
 
+# signal chaining: LLVM-based OpenCL drivers replace the JVM's SIGSEGV handler otherwise (see ./gradstep)
+export LD_PRELOAD="$here/runtime/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 java=("$here/runtime/bin/java" --add-modules jdk.incubator.vector -XX:+UseSerialGC -jar "$here/gradstep.jar")
 status=0
 echo "== gradstep devices"

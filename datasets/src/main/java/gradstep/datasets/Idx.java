@@ -23,7 +23,7 @@ public final class Idx {
     public static final int LABELS_MAGIC = 0x00000801;
     public static final int IMAGES_MAGIC = 0x00000803;
     /** Larger than any IDX file gradstep reads; guards against gzip bombs and absurd files. */
-    static final long MAX_BYTES = 1L << 30;
+    static final long MAX_BYTES = 256L << 20;
 
     private Idx() {
     }

@@ -18,6 +18,7 @@ final class Progress {
     private double lossSum;
     private long correct;
     private long seen;
+    private int startStep;
 
     Progress(PrintWriter out, boolean terminal, int steps) {
         this.out = out;
@@ -25,8 +26,10 @@ final class Progress {
         this.steps = steps;
     }
 
-    void startEpoch(int epoch, int epochs) {
+    /** {@code done}: steps of this epoch already done (a resumed run starts inside an epoch). */
+    void startEpoch(int epoch, int epochs, int done) {
         start = System.nanoTime();
+        startStep = done;
         lastDraw = 0;
         lossSum = 0;
         correct = 0;
@@ -75,9 +78,10 @@ final class Progress {
         int width = 30;
         int filled = (int) ((long) width * step / steps);
         String bar = "=".repeat(Math.max(0, done ? width : filled - 1)) + (done ? "" : ">") + ".".repeat(width - Math.max(filled, 1));
+        int ran = Math.max(1, step - startStep);
         String time = done
-                ? String.format(Locale.ROOT, "%s %.0fms/step", seconds(t), 1000 * t / step)
-                : "ETA: " + seconds(t / step * (steps - step));
+                ? String.format(Locale.ROOT, "%s %.0fms/step", seconds(t), 1000 * t / ran)
+                : "ETA: " + seconds(t / ran * (steps - step));
         int digits = String.valueOf(steps).length();
         return String.format(Locale.ROOT, "%" + digits + "d/%d [%s] - %s - loss: %.4f - accuracy: %.4f",
                 step, steps, bar, time, meanLoss(), accuracy());

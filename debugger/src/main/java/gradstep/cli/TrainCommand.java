@@ -1,6 +1,7 @@
 package gradstep.cli;
 
 import gradstep.engine.GradstepException;
+import gradstep.engine.io.Checkpoint;
 import gradstep.engine.io.WeightsFile;
 import gradstep.engine.train.Evaluation;
 import gradstep.engine.train.ImageData;
@@ -9,6 +10,7 @@ import gradstep.engine.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,6 +42,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained weights here (.npz, numpy.load opens it).")
     Path save;
 
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Write checkpoints (ckpt-STEP.npz) into DIR, atomically.")
+    Path checkpoint;
+
+    @Option(names = "--every", defaultValue = "epoch", paramLabel = "N|epoch",
+            description = "Checkpoint every N steps, or at the end of each epoch. Default: ${DEFAULT-VALUE}.")
+    String every;
+
+    @Option(names = "--keep", defaultValue = "3", paramLabel = "K", description = "Checkpoints kept (the newest). Default: ${DEFAULT-VALUE}.")
+    int keep;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue from the newest usable checkpoint in DIR (and keep checkpointing there).")
+    Path resume;
+
+    @Option(names = "--on-nan", defaultValue = "stop", paramLabel = "stop|skip-batch",
+            description = "A NaN or Inf in the loss or a gradient: stop (before the update; the last checkpoint stays)"
+                    + " or skip the batch. Default: ${DEFAULT-VALUE}.")
+    String onNan;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,24 +69,89 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkWritable(save);
+        Trainer.NonFinite guard = switch (onNan) {
+            case "stop" -> Trainer.NonFinite.STOP;
+            case "skip-batch" -> Trainer.NonFinite.SKIP_BATCH;
+            default -> throw new GradstepException("--on-nan must be stop or skip-batch, got '" + onNan + "'");
+        };
+        int everySteps = parseEvery();
+        if (keep < 1) {
+            throw new GradstepException("--keep must be at least 1, got " + keep);
+        }
+        if (resume != null && checkpoint != null && !resume.equals(checkpoint)) {
+            throw new GradstepException("--resume " + resume + " and --checkpoint " + checkpoint + ": give one folder (resuming keeps"
+                    + " checkpointing into it)");
+        }
+        Path dir = resume != null ? resume : checkpoint;
+        Checkpoint.Loaded from = null;
+        if (resume != null) {
+            from = Checkpoint.latest(resume, note -> {
+                err.println(note);
+                err.flush();
+            });
+        } else if (checkpoint != null) {
+            prepareFolder(checkpoint);
+        }
         TrainingOptions.Setup s = options.open(out, err, null);
         Trainer trainer = s.trainer();
+        trainer.onNonFinite(guard);
+        if (from != null) {
+            try {
+                Checkpoint.restore(from, s.model(), s.optimizer(), trainer);
+            } catch (RuntimeException e) {
+                trainer.backend().close();
+                throw e;
+            }
+            out.printf(Locale.ROOT, "resumed from %s: epoch %d, %d steps done%n", from.file(), trainer.epoch(), trainer.globalStep());
+        }
         trainer.onNote(note -> {
             out.println();
             err.println(note);
             err.flush();
         });
         try {
-            return train(out, s);
+            return train(out, s, dir, everySteps);
+        } catch (Trainer.NonFiniteException e) {
+            List<Path> kept = dir == null ? List.of() : Checkpoint.list(dir);
+            throw new GradstepException(e.getMessage() + "; stopped before the update" + (kept.isEmpty()
+                    ? " (no checkpoint: --checkpoint DIR keeps one)" : "; the last good checkpoint is " + kept.get(0)));
         } finally {
             // the backend that is training now: after a fallback, the one it fell back to
             trainer.backend().close();
         }
     }
 
-    private int train(PrintWriter out, TrainingOptions.Setup s) {
+    private int parseEvery() {
+        if (every.equals("epoch")) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(every);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new GradstepException("--every must be a number of steps or 'epoch', got '" + every + "'");
+    }
+
+    /** Creates the checkpoint folder, or checks that an existing one is writable, before training starts. */
+    static void prepareFolder(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new GradstepException("--checkpoint " + dir + ": cannot create the folder (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw new GradstepException("--checkpoint " + dir + ": the folder is not writable");
+        }
+    }
+
+    private int train(PrintWriter out, TrainingOptions.Setup s, Path dir, int everySteps) {
         Trainer trainer = s.trainer();
         int epochs = options.epochs;
+        ImageData data = s.train();
         out.printf(Locale.ROOT, "optimizer: %s, batch %d, %d epochs, seed %d%n", s.optimizer().describe(), trainer.batchSize(),
                 epochs, options.seed);
         out.print(s.model().summary());
@@ -73,16 +159,23 @@ final class TrainCommand implements Callable<Integer> {
 
         Progress progress = new Progress(out, System.console() != null, trainer.stepsPerEpoch());
         double totalSeconds = 0;
-        for (int e = 1; e <= epochs; e++) {
-            progress.startEpoch(e, epochs);
+        int firstEpoch = trainer.epoch();
+        for (int e = firstEpoch; e <= epochs; e++) {
+            progress.startEpoch(e, epochs, trainer.stepInEpoch());
             StepResult r;
             do {
                 r = trainer.step();
                 progress.step(r, epochs);
+                boolean due = everySteps > 0 ? r.globalStep() % everySteps == 0 : r.epochEnd();
+                if (dir != null && due) {
+                    Checkpoint.save(dir, trainer, data.rows(), data.cols(), data.channels(), keep);
+                }
             } while (!r.epochEnd());
             totalSeconds += progress.elapsed();
         }
-        out.printf(Locale.ROOT, "trained %d epochs in %.1fs (%.1fs per epoch)%n", epochs, totalSeconds, totalSeconds / epochs);
+        int ran = Math.max(0, epochs - firstEpoch + 1);
+        out.printf(Locale.ROOT, "trained %d epochs in %.1fs (%.1fs per epoch)%s%n", ran, totalSeconds, totalSeconds / Math.max(1, ran),
+                trainer.skippedSteps() == 0 ? "" : ", " + trainer.skippedSteps() + " batches skipped for NaN/Inf");
         Evaluation test = Evaluation.of(trainer.backend(), s.data().test());
         if (save != null) {
             trainer.backend().syncToHost();

@@ -3,6 +3,7 @@ package gradstep.cli;
 import gradstep.engine.GradstepException;
 import gradstep.engine.backend.Backend;
 import gradstep.engine.io.WeightsFile;
+import gradstep.engine.model.MemoryEstimate;
 import gradstep.engine.model.Model;
 import gradstep.engine.model.ModelSpec;
 import gradstep.engine.optim.Optimizer;
@@ -93,6 +94,7 @@ final class TrainingOptions {
         }
         DataOptions.Loaded d = data.load();
         ImageData train = limit != null ? d.train().head(limit) : d.train();
+        checkMemory(modelSpec, train, Math.min(batch, train.count()), opt);
         Model net = Model.build(modelSpec, train.rows(), train.cols(), train.channels(), train.classes(), seed);
         if (load != null) {
             WeightsFile.loadInto(net, load);
@@ -108,6 +110,18 @@ final class TrainingOptions {
             throw e;
         }
         return new Setup(d, train, net, opt, trainer);
+    }
+
+    /** Refuses, before allocating, a model and batch that the JVM's heap cannot hold. */
+    static void checkMemory(ModelSpec spec, ImageData train, int batch, Optimizer opt) {
+        MemoryEstimate e = MemoryEstimate.of(spec, train.rows(), train.cols(), train.channels(), batch, opt.stateNames().size());
+        if (e == null) {
+            return; // the shapes do not work out: Model.build reports which token
+        }
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        e.require(free, "the JVM heap (-Xmx " + MemoryEstimate.human(rt.maxMemory()) + ", free now)",
+                "model '" + spec.text() + "' at batch " + batch);
     }
 
     Optimizer optimizer() {

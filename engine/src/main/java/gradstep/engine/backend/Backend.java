@@ -65,6 +65,12 @@ public sealed interface Backend extends AutoCloseable permits JavaBackend, OpenC
     /** The softmax of the last loss, batch × classes. */
     float[] probabilities();
 
+    /**
+     * The first parameter whose gradient holds a NaN or an Inf, as "gradient of LAYER/PARAM", or null.
+     * A device backend reduces each gradient on the device and reads back a few bytes.
+     */
+    String nonFiniteGradient();
+
     /** Bytes sent to the device since the backend opened (0 for the host backend). */
     long bytesToDevice();
 

@@ -142,6 +142,18 @@ public final class JavaBackend implements Backend {
         return copy(g, batch * l.outputShape().size());
     }
 
+    @Override
+    public String nonFiniteGradient() {
+        for (Param p : model.params()) {
+            for (float g : p.grad()) {
+                if (!Float.isFinite(g)) {
+                    return "gradient of " + p.name();
+                }
+            }
+        }
+        return null;
+    }
+
     /** A copy of the first n floats, or zeros where a tensor has not been computed yet. */
     private static float[] copy(float[] a, int n) {
         return a == null ? new float[n] : java.util.Arrays.copyOf(a, n);

@@ -99,6 +99,7 @@ public final class OpenClBackend implements Backend {
         }
         probs = alloc(top, maxBatch * model.classes());
         dLogits = alloc(top, maxBatch * model.classes());
+        checkDeviceMemory(device, 4L * top[0] + 4L * itop[0]);
         batchPixels = new byte[maxBatch * ppi];
         batchLabels = new int[maxBatch];
         runner = new DeviceRunner(device, top[0], itop[0], maxBatch * ppi, maxBatch);
@@ -109,6 +110,20 @@ public final class OpenClBackend implements Backend {
         } catch (RuntimeException e) {
             runner.close();
             throw e;
+        }
+    }
+
+    /** The arena is one OpenCL buffer: it must fit the device's largest allocation and its memory. */
+    private static void checkDeviceMemory(com.aparapi.device.Device device, long bytes) {
+        if (device instanceof com.aparapi.device.OpenCLDevice d) {
+            long perBuffer = d.getMaxMemAllocSize(), total = d.getGlobalMemSize();
+            if (bytes > perBuffer || bytes > total) {
+                throw new gradstep.engine.GradstepException(String.format(java.util.Locale.ROOT,
+                        "the model needs %s of device memory in one buffer; %s allows %s per buffer (%s in all):"
+                                + " use a smaller --batch-size or model", gradstep.engine.model.MemoryEstimate.human(bytes),
+                        gradstep.kernels.Devices.describe(d), gradstep.engine.model.MemoryEstimate.human(perBuffer),
+                        gradstep.engine.model.MemoryEstimate.human(total)));
+            }
         }
     }
 
@@ -173,6 +188,20 @@ public final class OpenClBackend implements Backend {
     @Override
     public float[] outputGradient(int layer) {
         return slice(outputGradOf(layer), batch * slots.get(layer).layer().outputShape().size());
+    }
+
+    @Override
+    public String nonFiniteGradient() {
+        for (LayerSlot s : slots) {
+            for (ParamSlot p : s.params()) {
+                // a NaN anywhere makes the sum NaN (min and max skip NaNs); an Inf shows in min or max
+                float[] st = runner.stats(p.grad(), p.param().size());
+                if (!Float.isFinite(st[0]) || !Float.isFinite(st[2]) || !Float.isFinite(st[3])) {
+                    return "gradient of " + p.param().name();
+                }
+            }
+        }
+        return null;
     }
 
     @Override

@@ -41,6 +41,15 @@ public final class Npy {
             return f;
         }
 
+        public long[] longs(String where) {
+            if (!descr.equals("<i8")) {
+                throw new GradstepException(where + ": dtype " + descr + ", expected int64 ('<i8')");
+            }
+            long[] v = new long[data.length / 8];
+            ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
+            return v;
+        }
+
         public int[] ints(String where) {
             if (!descr.equals("<i4")) {
                 throw new GradstepException(where + ": dtype " + descr + ", expected int32 ('<i4')");
@@ -73,6 +82,12 @@ public final class Npy {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asIntBuffer().put(values);
         return encode("<i4", shape, b.array());
+    }
+
+    public static byte[] longs(int[] shape, long[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        b.asLongBuffer().put(values);
+        return encode("<i8", shape, b.array());
     }
 
     /** A 0-d byte-string array, which numpy shows as {@code array(b'...', dtype='|S…')}. */
@@ -186,6 +201,9 @@ public final class Npy {
         if (descr.equals("<f4") || descr.equals("<i4")) {
             return 4;
         }
+        if (descr.equals("<i8")) {
+            return 8;
+        }
         if (descr.startsWith("|S")) {
             try {
                 int n = Integer.parseInt(descr.substring(2));
@@ -196,6 +214,6 @@ public final class Npy {
                 // fall through to the error below
             }
         }
-        throw new GradstepException(where + ": unsupported dtype '" + descr + "' (gradstep reads <f4, <i4 and |S)");
+        throw new GradstepException(where + ": unsupported dtype '" + descr + "' (gradstep reads <f4, <i4, <i8 and |S)");
     }
 }

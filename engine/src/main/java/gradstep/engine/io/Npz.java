@@ -18,8 +18,8 @@ import java.util.zip.ZipOutputStream;
  * {@code numpy.load(FILE)} opens as a dict keyed by NAME (names may contain '/', as Keras's do).
  */
 public final class Npz {
-    /** An array entry larger than this is refused before it is read (the largest MLP kernel is 1.6 MB). */
-    static final long MAX_ENTRY = 1L << 30;
+    /** An array entry larger than this is refused while it is read (the largest MLP kernel is 1.6 MB). */
+    static final long MAX_ENTRY = 256L << 20;
 
     private Npz() {
     }
@@ -59,7 +59,8 @@ public final class Npz {
             }
         } catch (NoSuchFileException e) {
             throw new GradstepException(file + ": no such file");
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+            // IllegalArgumentException: ZipInputStream's word for an entry name that is not valid UTF-8
             throw new GradstepException(file + ": damaged .npz archive (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new GradstepException(file + ": cannot read: " + AtomicFile.describe(e));

@@ -43,6 +43,7 @@ public final class Model {
         Shape input = shape;
         Map<String, Integer> counters = new HashMap<>();
         List<Layer> layers = new ArrayList<>();
+        long params = 0;
         for (int i = 0; i < specs.size(); i++) {
             ModelSpec.LayerSpec ls = specs.get(i);
             boolean first = i == 0;
@@ -54,6 +55,7 @@ public final class Model {
                     throw ModelSpec.bad(spec.text(), token, i + 1, "needs a flat input but gets " + shape
                             + ": put 'flatten' before it");
                 }
+                params = checkParams(spec, token, i, params, ((long) shape.dim(0) + 1) * d.units());
                 Activation act = last ? Activation.SOFTMAX : d.activation();
                 layer = new Dense(name("dense", counters), shape.dim(0), d.units(), act, !first, rng);
             } else if (ls instanceof ModelSpec.ConvSpec c) {
@@ -65,6 +67,7 @@ public final class Model {
                     throw ModelSpec.bad(spec.text(), token, i + 1, "has a " + c.kernel() + "x" + c.kernel()
                             + " kernel larger than its " + shape.dim(0) + "x" + shape.dim(1) + " input; use :same or a smaller kernel");
                 }
+                params = checkParams(spec, token, i, params, ((long) g.patchSize() + 1) * g.out());
                 layer = new Conv2D(name("conv2d", counters), g, c.activation(), !first, rng);
             } else if (ls instanceof ModelSpec.PoolSpec p) {
                 if (shape.rank() != 3) {
@@ -89,6 +92,18 @@ public final class Model {
             shape = layer.outputShape();
         }
         return new Model(spec, input, classes, layers);
+    }
+
+    /** At most this many parameters: checked before allocating, since a spec may come from a file. */
+    public static final long MAX_PARAMS = 100_000_000L;
+
+    private static long checkParams(ModelSpec spec, String token, int i, long sofar, long more) {
+        long total = sofar + more;
+        if (total > MAX_PARAMS) {
+            throw ModelSpec.bad(spec.text(), token, i + 1, String.format("brings the model to %,d parameters, more than the"
+                    + " %,d gradstep allows", total, MAX_PARAMS));
+        }
+        return total;
     }
 
     private static String name(String base, Map<String, Integer> counters) {

@@ -31,11 +31,34 @@ public final class Trainer {
     private final List<MicroStep> plan;
 
     private int[] order;
+    private NonFinite onNonFinite = NonFinite.IGNORE;
+
+    /** What a NaN or Inf in the loss or a gradient does to a step. */
+    public enum NonFinite {
+        /** Nothing: the values go on (the debugger, whose breakpoints look for them). */
+        IGNORE,
+        /** The step stops with {@link NonFiniteException} before any update: parameters stay as they were. */
+        STOP,
+        /** The step's updates are skipped; training goes on with the next batch. */
+        SKIP_BATCH
+    }
+
+    /** A NaN or Inf in the loss or a gradient, named. */
+    public static final class NonFiniteException extends GradstepException {
+        public NonFiniteException(String message) {
+            super(message);
+        }
+    }
+
+    public void onNonFinite(NonFinite mode) {
+        this.onNonFinite = mode;
+    }
     private int epoch = 1;
     private int stepInEpoch;
     private long globalStep;
     private int cursor;
     private SoftmaxCrossEntropy.Result lossResult;
+    private long skipped;
 
     /** Trains on the plain-Java backend. */
     public Trainer(Model model, Optimizer optimizer, ImageData data, int batchSize, long seed) {
@@ -89,6 +112,17 @@ public final class Trainer {
     public void restore(Position p) {
         if (p.order().length != data.count()) {
             throw new IllegalArgumentException("position for " + p.order().length + " images, data has " + data.count());
+        }
+        boolean[] seen = new boolean[data.count()];
+        for (int v : p.order()) {
+            if (v < 0 || v >= seen.length || seen[v]) {
+                throw new IllegalArgumentException("the batch order is not a permutation of the " + seen.length + " images");
+            }
+            seen[v] = true;
+        }
+        if (p.epoch() < 1 || p.stepInEpoch() < 0 || p.stepInEpoch() >= stepsPerEpoch() || p.globalStep() < 0) {
+            throw new IllegalArgumentException("position epoch " + p.epoch() + " step " + p.stepInEpoch()
+                    + " does not fit " + stepsPerEpoch() + " steps an epoch");
         }
         epoch = p.epoch();
         stepInEpoch = p.stepInEpoch();
@@ -156,6 +190,21 @@ public final class Trainer {
             return null;
         }
         cursor++;
+        if (onNonFinite != NonFinite.IGNORE && cursor < plan.size() && plan.get(cursor) instanceof MicroStep.Update
+                && !(s instanceof MicroStep.Update)) {
+            // every backward is done and no update yet: the last moment a bad step can be refused whole
+            String bad = !Double.isFinite(lossResult.loss()) ? "the loss (" + lossResult.loss() + ")" : backend.nonFiniteGradient();
+            if (bad != null) {
+                String what = "step " + (globalStep + 1) + " (epoch " + epoch + ", batch " + (stepInEpoch + 1) + "): NaN or Inf in " + bad;
+                if (onNonFinite == NonFinite.STOP) {
+                    cursor = 0;
+                    throw new NonFiniteException(what);
+                }
+                notes.accept("gradstep: " + what + "; batch skipped, parameters unchanged");
+                skipped++;
+                cursor = plan.size();
+            }
+        }
         return cursor == plan.size() ? finishStep() : null;
     }
 
@@ -239,6 +288,11 @@ public final class Trainer {
     /** Steps completed in the current epoch. */
     public int stepInEpoch() {
         return stepInEpoch;
+    }
+
+    /** Steps whose updates were skipped for a NaN or Inf (with {@link NonFinite#SKIP_BATCH}). */
+    public long skippedSteps() {
+        return skipped;
     }
 
     /** Steps completed since training began. */

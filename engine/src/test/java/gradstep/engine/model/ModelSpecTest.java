@@ -90,4 +90,23 @@ class ModelSpecTest {
         }
         org.junit.jupiter.api.Assertions.assertTrue(max <= limit && max > 0.99 * limit, "max |w| = " + max);
     }
+
+    @Test
+    void aModelTooLargeToAllocateIsRefusedBeforeAllocating() {
+        assertEquals("bad model spec 'dense65536,dense65536,dense10': token 2 'dense65536' brings the model to 4,346,478,592"
+                + " parameters, more than the 100,000,000 gradstep allows", error("dense65536,dense65536,dense10"));
+    }
+
+    @Test
+    void memoryEstimateOfTheLabModels() {
+        // MLP at batch 128 with RMSprop: 407,050 parameters x 4 arrays x 4 bytes = 6.5 MB
+        MemoryEstimate mlp = MemoryEstimate.of(ModelSpec.parse("mlp"), 28, 28, 1, 128, 2);
+        assertEquals(407_050L * 16, mlp.parameterBytes());
+        MemoryEstimate cnn = MemoryEstimate.of(ModelSpec.parse("cnn"), 28, 28, 1, 64, 2);
+        assertEquals(93_322L * 16, cnn.parameterBytes());
+        // the patch matrices dominate the CNN's activations: conv2d_2's alone is 64 x 121 x 288 floats, twice
+        org.junit.jupiter.api.Assertions.assertTrue(cnn.activationBytes() > 2L * 64 * 121 * 288 * 4);
+        GradstepException e = assertThrows(GradstepException.class, () -> cnn.require(1 << 20, "a test heap", "cnn"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("cnn needs about "), e.getMessage());
+    }
 }
