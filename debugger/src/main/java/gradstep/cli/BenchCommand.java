@@ -209,6 +209,7 @@ final class BenchCommand implements Callable<Integer> {
         Backends.Opened o = Backends.open(kind, net, opt, batch, note -> err.println(note));
         try (Backend b = o.backend()) {
             Trainer t = new Trainer(b, train, batch, 1);
+            t.onNonFinite(Trainer.NonFinite.STOP); // as train does: its check is part of a step's cost and bytes
             for (int i = 0; i < warmup; i++) {
                 t.step();
             }

@@ -49,6 +49,9 @@ public final class OpenClBackend implements Backend {
     private final DeviceRunner runner;
     private final List<LayerSlot> slots = new ArrayList<>();
     private final int x;
+    /** The run of the arena that holds every gradient, [gradientsFrom, gradientsTo). */
+    private final int gradientsFrom;
+    private final int gradientsTo;
     private final int probs;
     private final int dLogits;
     private final byte[] batchPixels;
@@ -66,6 +69,22 @@ public final class OpenClBackend implements Backend {
         int[] top = {0};
         int[] itop = {0};
         int ppi = model.inputShape().size();
+        // Parameters first, each kind of tensor in one run: all gradients side by side, so one reduction
+        // over that run tells whether any gradient holds a NaN or an Inf (the guard of every step).
+        java.util.Map<Param, int[]> placed = new java.util.IdentityHashMap<>();
+        boolean rms = optimizer instanceof RmsProp;
+        for (Param p : model.params()) {
+            placed.put(p, new int[]{alloc(top, p.size()), 0, -1, -1});
+        }
+        gradientsFrom = top[0];
+        for (Param p : model.params()) {
+            placed.get(p)[1] = alloc(top, p.size());
+        }
+        gradientsTo = top[0];
+        for (Param p : model.params()) {
+            placed.get(p)[2] = rms ? alloc(top, p.size()) : -1;
+            placed.get(p)[3] = optimizer != null ? alloc(top, p.size()) : -1;
+        }
         x = alloc(top, maxBatch * ppi);
         int input = x;
         for (Layer l : model.layers()) {
@@ -73,9 +92,8 @@ public final class OpenClBackend implements Backend {
             int in = maxBatch * l.inputShape().size();
             List<ParamSlot> ps = new ArrayList<>();
             for (Param p : l.params()) {
-                boolean rms = optimizer instanceof RmsProp;
-                ps.add(new ParamSlot(p, alloc(top, p.size()), alloc(top, p.size()), rms ? alloc(top, p.size()) : -1,
-                        optimizer != null ? alloc(top, p.size()) : -1));
+                int[] at = placed.get(p);
+                ps.add(new ParamSlot(p, at[0], at[1], at[2], at[3]));
             }
             boolean firstLayer = slots.isEmpty();
             LayerSlot s;
@@ -192,16 +210,23 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String nonFiniteGradient() {
+        // one reduction over all gradients (32 bytes back); only when it finds something, one per tensor
+        if (gradientsTo > gradientsFrom && finite(runner.stats(gradientsFrom, gradientsTo - gradientsFrom))) {
+            return null;
+        }
         for (LayerSlot s : slots) {
             for (ParamSlot p : s.params()) {
-                // a NaN anywhere makes the sum NaN (min and max skip NaNs); an Inf shows in min or max
-                float[] st = runner.stats(p.grad(), p.param().size());
-                if (!Float.isFinite(st[0]) || !Float.isFinite(st[2]) || !Float.isFinite(st[3])) {
+                if (!finite(runner.stats(p.grad(), p.param().size()))) {
                     return "gradient of " + p.param().name();
                 }
             }
         }
         return null;
+    }
+
+    /** A NaN anywhere makes the sum NaN (OpenCL's min and max skip NaNs); an Inf shows in min or max. */
+    private static boolean finite(float[] stats) {
+        return Float.isFinite(stats[0]) && Float.isFinite(stats[2]) && Float.isFinite(stats[3]);
     }
 
     @Override

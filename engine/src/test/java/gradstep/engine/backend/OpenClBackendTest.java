@@ -191,4 +191,23 @@ class OpenClBackendTest {
             }
         }
     }
+
+    @Test
+    void theNanGuardFindsANonFiniteGradientOnTheDevice() {
+        ImageData data = Synthetic.bars(64, 28, 17);
+        Model m = Model.build(ModelSpec.parse("dense16,dense10"), 28, 28, 1, 10, 1);
+        try (OpenClBackend b = new OpenClBackend("opencl-cpu", OpenCl.cpu(), m, new Sgd(1e38, 0), 16)) {
+            Trainer t = new Trainer(b, data, 16, 1);
+            t.onNonFinite(Trainer.NonFinite.STOP);
+            Trainer.NonFiniteException e = org.junit.jupiter.api.Assertions.assertThrows(Trainer.NonFiniteException.class, () -> {
+                for (int i = 0; i < 10; i++) {
+                    t.step();
+                }
+            });
+            assertTrue(e.getMessage().matches("step \\d+ \\(epoch 1, batch \\d+\\): NaN or Inf in (the loss .*|gradient of dense_\\d/\\w+)"),
+                    e.getMessage());
+            // the failing step updated nothing: every parameter is still finite or as the previous step left it
+            assertEquals(0, t.cursor());
+        }
+    }
 }
