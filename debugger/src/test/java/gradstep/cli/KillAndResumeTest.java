@@ -72,6 +72,8 @@ class KillAndResumeTest {
                 }
             }
             killedMidRun += killed ? 1 : 0;
+            System.out.println("kill-and-resume " + (attempt + 1) + ": " + (killed ? "killed mid-run" : "finished before the kill")
+                    + ", resumed from " + Checkpoint.list(ckpt).size() + " checkpoints kept; final weights bit-identical");
         }
         assertTrue(killedMidRun >= 2, "most kills must land while training runs: " + killedMidRun);
         assertTrue(new File(dir.toFile(), "ckpt0").isDirectory());

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * input merely claims (the heap is 4 GiB; claims go far beyond) fails the test.
  */
 class FuzzTest {
-    static final int CASES = 400;
+    static final int CASES = 1000;
 
     @TempDir
     Path dir;
