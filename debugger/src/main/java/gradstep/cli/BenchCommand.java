@@ -9,6 +9,7 @@ import gradstep.engine.model.ModelSpec;
 import gradstep.engine.optim.RmsProp;
 import gradstep.engine.train.ImageData;
 import gradstep.engine.train.MicroStep;
+import gradstep.engine.train.StepResult;
 import gradstep.engine.train.Trainer;
 import gradstep.kernels.Devices;
 import java.io.PrintWriter;
@@ -42,6 +43,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", paramLabel = "N", description = "Untimed steps first (JIT, kernel builds). Default: ${DEFAULT-VALUE}.")
     int warmup;
 
+
+    @Option(names = "--log-overhead", description = "Also time each backend with train --log's per-step logging, and print the overhead.")
+    boolean logOverhead;
 
     @Option(names = "--debugger", description = "Time the debugger instead: each micro-step with a full redraw of the screen (100x30).")
     boolean debugger;
@@ -141,7 +145,10 @@ final class BenchCommand implements Callable<Integer> {
                 model, ms.text(), batch, steps, warmup);
         List<Row> rows = new ArrayList<>();
         for (String kind : kinds) {
-            rows.add(measure(kind, ms, train, batch, steps, warmup, spec.commandLine().getErr()));
+            rows.add(measure(kind, ms, train, batch, steps, warmup, spec.commandLine().getErr(), false));
+            if (logOverhead) {
+                rows.add(measure(kind, ms, train, batch, steps, warmup, spec.commandLine().getErr(), true));
+            }
         }
         double flops = flopsPerStep(Model.build(ms, train.rows(), train.cols(), train.channels(), train.classes(), 1), batch);
         Double machine = peak != null ? (peak > 0 ? peak : null) : measurePeak();
@@ -203,17 +210,31 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    static Row measure(String kind, ModelSpec ms, ImageData train, int batch, int steps, int warmup, PrintWriter err) {
+    static Row measure(String kind, ModelSpec ms, ImageData train, int batch, int steps, int warmup, PrintWriter err, boolean log) {
         Model net = Model.build(ms, train.rows(), train.cols(), train.channels(), train.classes(), 1);
         RmsProp opt = new RmsProp();
         Backends.Opened o = Backends.open(kind, net, opt, batch, note -> err.println(note));
         try (Backend b = o.backend()) {
             Trainer t = new Trainer(b, train, batch, 1);
             t.onNonFinite(Trainer.NonFinite.STOP); // as train does: its check is part of a step's cost and bytes
+            java.nio.file.Path logFile = null;
+            gradstep.engine.train.TrainingLog csv = null;
+            if (log) {
+                try {
+                    logFile = java.nio.file.Files.createTempFile("gradstep-bench", ".csv");
+                } catch (java.io.IOException e) {
+                    throw new GradstepException("cannot create a temporary log file: " + e.getMessage());
+                }
+                csv = new gradstep.engine.train.TrainingLog(logFile, net);
+            }
             for (int i = 0; i < warmup; i++) {
-                t.step();
+                StepResult r = t.step();
+                if (csv != null) {
+                    csv.step(r, b, opt.learningRate()); // the logging code warms up too
+                }
             }
             double[] phase = new double[4];
+            long logNanos = 0;
             long to0 = b.bytesToDevice(), from0 = b.bytesFromDevice();
             long start = System.nanoTime();
             for (int i = 0; i < steps; i++) {
@@ -221,7 +242,13 @@ final class BenchCommand implements Callable<Integer> {
                 do {
                     MicroStep next = t.next();
                     long s = System.nanoTime();
-                    done = t.advance() != null;
+                    StepResult r = t.advance();
+                    done = r != null;
+                    if (done && csv != null) {
+                        long l0 = System.nanoTime();
+                        csv.step(r, b, opt.learningRate());
+                        logNanos += System.nanoTime() - l0;
+                    }
                     double millis = (System.nanoTime() - s) / 1e6;
                     int p = next instanceof MicroStep.Forward ? 0 : next instanceof MicroStep.Loss ? 1
                             : next instanceof MicroStep.Backward ? 2 : 3;
@@ -229,7 +256,16 @@ final class BenchCommand implements Callable<Integer> {
                 } while (!done);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Row(b.name(), b.device(), steps, (double) steps * batch / seconds, 1000 * seconds / steps,
+            if (csv != null) {
+                err.printf(java.util.Locale.ROOT, "%s +log: writing the log row took %.3f ms per step%n", b.name(), logNanos / 1e6 / steps);
+                csv.close();
+                try {
+                    java.nio.file.Files.deleteIfExists(logFile);
+                } catch (java.io.IOException e) {
+                    // a temporary file left behind does no harm
+                }
+            }
+            return new Row(b.name() + (log ? " +log" : ""), b.device(), steps, (double) steps * batch / seconds, 1000 * seconds / steps,
                     phase[0] / steps, phase[1] / steps, phase[2] / steps, phase[3] / steps,
                     (double) (b.bytesToDevice() - to0) / steps, (double) (b.bytesFromDevice() - from0) / steps);
         }

@@ -48,6 +48,9 @@ public final class DebugCommand implements Callable<Integer> {
     @Option(names = "--commands", paramLabel = "CMDS", description = "Like --script, with the commands given here, ';'-separated.")
     String commands;
 
+    @Option(names = "--log", paramLabel = "FILE.csv", description = "Log every step and epoch as train --log does.")
+    Path log;
+
     @Option(names = "--width", defaultValue = "100", paramLabel = "COLS", description = "Text width of the scripted views. Default: ${DEFAULT-VALUE}.")
     int width;
 
@@ -80,8 +83,11 @@ public final class DebugCommand implements Callable<Integer> {
             throw new GradstepException("--width must be at least 60, got " + width);
         }
         List<Breakpoint> parsedBreaks = breaks.stream().map(Breakpoint::parse).toList();
+        TrainCommand.checkWritable(log);
         TrainingOptions.Setup s = options.open(out, err, load);
         Session session = new Session(s.trainer(), s.train(), s.data().test(), options.epochs);
+        gradstep.engine.train.TrainingLog csv = log == null ? null : new gradstep.engine.train.TrainingLog(log, s.model());
+        session.log(csv);
         try {
             for (Breakpoint b : parsedBreaks) {
                 session.addBreakpoint(b);
@@ -97,6 +103,9 @@ public final class DebugCommand implements Callable<Integer> {
             return tui(session);
         } finally {
             s.trainer().backend().close();
+            if (csv != null) {
+                csv.close();
+            }
         }
     }
 

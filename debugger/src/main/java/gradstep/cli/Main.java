@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code gradstep} command line. */
 @Command(name = "gradstep", mixinStandardHelpOptions = true, version = "gradstep 0.1.0",
         description = "A deep-learning engine for teaching: train the lab's MLP and CNN on MNIST and watch how.",
-        subcommands = {DebugCommand.class, TrainCommand.class, EvalCommand.class, BenchCommand.class, DevicesCommand.class,
+        subcommands = {DebugCommand.class, TrainCommand.class, EvalCommand.class, PlotCommand.class, ReportCommand.class,
+                BenchCommand.class, DevicesCommand.class,
                 SelfTestCommand.class, KernelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     /** Exit status for a user's mistake: a bad option, file or model spec. */

@@ -7,6 +7,7 @@ import gradstep.engine.train.Evaluation;
 import gradstep.engine.train.ImageData;
 import gradstep.engine.train.StepResult;
 import gradstep.engine.train.Trainer;
+import gradstep.engine.train.TrainingLog;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "FILE", description = "Write the trained weights here (.npz, numpy.load opens it).")
     Path save;
 
+    @Option(names = "--log", paramLabel = "FILE.csv",
+            description = "Log every step (loss, accuracy, per-layer gradient and update norms) and every epoch's test result as CSV.")
+    Path log;
+
     @Option(names = "--checkpoint", paramLabel = "DIR", description = "Write checkpoints (ckpt-STEP.npz) into DIR, atomically.")
     Path checkpoint;
 
@@ -69,6 +74,7 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkWritable(save);
+        checkWritable(log);
         Trainer.NonFinite guard = switch (onNan) {
             case "stop" -> Trainer.NonFinite.STOP;
             case "skip-batch" -> Trainer.NonFinite.SKIP_BATCH;
@@ -160,23 +166,36 @@ final class TrainCommand implements Callable<Integer> {
         Progress progress = new Progress(out, System.console() != null, trainer.stepsPerEpoch());
         double totalSeconds = 0;
         int firstEpoch = trainer.epoch();
+        Evaluation test = null;
+        try (TrainingLog csv = log == null ? null : new TrainingLog(log, s.model())) {
         for (int e = firstEpoch; e <= epochs; e++) {
             progress.startEpoch(e, epochs, trainer.stepInEpoch());
             StepResult r;
             do {
                 r = trainer.step();
                 progress.step(r, epochs);
+                if (csv != null) {
+                    csv.step(r, trainer.backend(), trainer.optimizer().learningRate());
+                }
                 boolean due = everySteps > 0 ? r.globalStep() % everySteps == 0 : r.epochEnd();
                 if (dir != null && due) {
                     Checkpoint.save(dir, trainer, data.rows(), data.cols(), data.channels(), keep);
                 }
             } while (!r.epochEnd());
             totalSeconds += progress.elapsed();
+            if (csv != null) {
+                // the log has the test result of every epoch; the last one is also the run's result
+                test = Evaluation.of(trainer.backend(), s.data().test());
+                csv.epoch(e, trainer.globalStep(), test);
+            }
+        }
         }
         int ran = Math.max(0, epochs - firstEpoch + 1);
         out.printf(Locale.ROOT, "trained %d epochs in %.1fs (%.1fs per epoch)%s%n", ran, totalSeconds, totalSeconds / Math.max(1, ran),
                 trainer.skippedSteps() == 0 ? "" : ", " + trainer.skippedSteps() + " batches skipped for NaN/Inf");
-        Evaluation test = Evaluation.of(trainer.backend(), s.data().test());
+        if (test == null) {
+            test = Evaluation.of(trainer.backend(), s.data().test());
+        }
         if (save != null) {
             trainer.backend().syncToHost();
             ImageData train = s.train();

@@ -45,6 +45,7 @@ public final class Session {
     private final List<Breakpoint> breakpoints = new ArrayList<>();
     private final Map<Integer, UpdateCapture> lastUpdates = new LinkedHashMap<>();
     private volatile boolean pauseRequested;
+    private gradstep.engine.train.TrainingLog log;
     private String lastStop = "";
     private int selectedLayer;
     private int selectedParam;
@@ -99,11 +100,17 @@ public final class Session {
         String hit = checkMicro(next, stepNumber);
         if (r != null) {
             results.add(r);
+            if (log != null) {
+                log.step(r, backend(), optimizer().learningRate());
+            }
             String stepHit = checkStep(r);
             hit = hit != null ? hit : stepHit;
             if (r.epochEnd()) {
                 Evaluation e = Evaluation.of(backend(), test);
                 testAccuracy.put(r.epoch(), e.accuracy());
+                if (log != null) {
+                    log.epoch(r.epoch(), r.globalStep(), e);
+                }
             }
         }
         if (hit != null) {
@@ -249,6 +256,14 @@ public final class Session {
             }
         }
         lastUpdates.put(layer, new UpdateCapture(layer, trainer.globalStep() + 1, theta, grad, state));
+    }
+
+    /**
+     * Logs every step completed from now on, and every epoch's test result, as {@code train --log} does
+     * (a step replayed after stepping back is logged again, as it ran again).
+     */
+    public synchronized void log(gradstep.engine.train.TrainingLog log) {
+        this.log = log;
     }
 
     // ---- breakpoints ----

@@ -71,6 +71,17 @@ public sealed interface Backend extends AutoCloseable permits JavaBackend, OpenC
      */
     String nonFiniteGradient();
 
+    /** L2 norms over a layer's parameters (kernel and bias together) of its gradient, last update b, and value. */
+    record LayerNorms(double gradient, double update, double parameter) {
+        /** log10(‖update‖ / ‖θ‖), NaN where either is 0. */
+        public double ratioLog10() {
+            return update == 0 || parameter == 0 ? Double.NaN : Math.log10(update / parameter);
+        }
+    }
+
+    /** The norms of layer {@code layer}'s parameters, computed where they live (zeros for a layer without any). */
+    LayerNorms layerNorms(int layer);
+
     /** Bytes sent to the device since the backend opened (0 for the host backend). */
     long bytesToDevice();
 

@@ -154,6 +154,23 @@ public final class JavaBackend implements Backend {
         return null;
     }
 
+    @Override
+    public LayerNorms layerNorms(int layer) {
+        double g = 0, u = 0, v = 0;
+        for (Param p : model.layers().get(layer).params()) {
+            // measured by the update itself on the fast path; otherwise one pass over the three arrays
+            double[] sums = optimizer == null ? null : optimizer.lastSums(p);
+            if (sums == null) {
+                float[] b = optimizer == null ? null : optimizer.state(p, "b");
+                sums = gradstep.engine.ops.SumsOfSquares.of(p.grad(), b, p.value());
+            }
+            g += sums[0];
+            u += sums[1];
+            v += sums[2];
+        }
+        return new LayerNorms(Math.sqrt(g), Math.sqrt(u), Math.sqrt(v));
+    }
+
     /** A copy of the first n floats, or zeros where a tensor has not been computed yet. */
     private static float[] copy(float[] a, int n) {
         return a == null ? new float[n] : java.util.Arrays.copyOf(a, n);

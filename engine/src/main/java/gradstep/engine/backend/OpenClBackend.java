@@ -224,6 +224,18 @@ public final class OpenClBackend implements Backend {
         return null;
     }
 
+    @Override
+    public LayerNorms layerNorms(int layer) {
+        double g = 0, u = 0, v = 0;
+        for (ParamSlot p : slots.get(layer).params()) {
+            int n = p.param().size();
+            g += runner.stats(p.grad(), n)[1];
+            u += p.b() >= 0 ? runner.stats(p.b(), n)[1] : 0;
+            v += runner.stats(p.value(), n)[1];
+        }
+        return new LayerNorms(Math.sqrt(g), Math.sqrt(u), Math.sqrt(v));
+    }
+
     /** A NaN anywhere makes the sum NaN (OpenCL's min and max skip NaNs); an Inf shows in min or max. */
     private static boolean finite(float[] stats) {
         return Float.isFinite(stats[0]) && Float.isFinite(stats[2]) && Float.isFinite(stats[3]);

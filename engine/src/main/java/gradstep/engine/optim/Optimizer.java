@@ -17,6 +17,12 @@ public sealed interface Optimizer permits RmsProp, Sgd {
     /** The state tensor {@code name} of {@code p} (created, zero, on first use). */
     float[] state(Param p, String name);
 
+    /**
+     * {Σg², Σb², Σθ²} of {@code p} as its last update left them, when the update measured them on the
+     * way (the fast CPU path does), or null.
+     */
+    double[] lastSums(Param p);
+
     /** The learning rate α. */
     double learningRate();
 

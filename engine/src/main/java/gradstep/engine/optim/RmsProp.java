@@ -54,7 +54,12 @@ public final class RmsProp implements Optimizer {
     @Override
     public void update(Param p) {
         float[][] s = slots(p);
-        rmspropUpdate(p.value(), p.grad(), s[0], s[1], lr, rho, momentum, epsilon);
+        if (gradstep.engine.ops.Gemm.vectorized()) {
+            sums.put(p, gradstep.engine.ops.FusedUpdate.rmsprop(p.value(), p.grad(), s[0], s[1], lr, rho, momentum, epsilon));
+        } else {
+            sums.remove(p);
+            rmspropUpdate(p.value(), p.grad(), s[0], s[1], lr, rho, momentum, epsilon);
+        }
     }
 
     /** The three equations above, for every element of θ. */
@@ -85,6 +90,14 @@ public final class RmsProp implements Optimizer {
             case "b" -> slots(p)[1];
             default -> throw new IllegalArgumentException("RMSprop has no state '" + name + "'");
         };
+    }
+
+    /** The sums the fast path measured in each parameter's last update (see {@link Optimizer#lastSums}). */
+    private final Map<Param, double[]> sums = new IdentityHashMap<>();
+
+    @Override
+    public double[] lastSums(Param p) {
+        return sums.get(p);
     }
 
     @Override

@@ -30,7 +30,12 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void update(Param p) {
-        sgdUpdate(p.value(), p.grad(), state(p, "b"), lr, momentum);
+        if (gradstep.engine.ops.Gemm.vectorized()) {
+            sums.put(p, gradstep.engine.ops.FusedUpdate.sgd(p.value(), p.grad(), state(p, "b"), lr, momentum));
+        } else {
+            sums.remove(p);
+            sgdUpdate(p.value(), p.grad(), state(p, "b"), lr, momentum);
+        }
     }
 
     /** The two equations above, for every element of θ. */
@@ -54,6 +59,14 @@ public final class Sgd implements Optimizer {
             throw new IllegalArgumentException("SGD has no state '" + name + "'");
         }
         return velocity.computeIfAbsent(p, k -> new float[k.size()]);
+    }
+
+    /** The sums the fast path measured in each parameter's last update (see {@link Optimizer#lastSums}). */
+    private final Map<Param, double[]> sums = new IdentityHashMap<>();
+
+    @Override
+    public double[] lastSums(Param p) {
+        return sums.get(p);
     }
 
     @Override
