@@ -80,7 +80,7 @@ class ChartsTest {
     @Test
     void theDebuggerLogsTheStepsItRuns() throws Exception {
         Path csv = dir.resolve("debug.csv");
-        MainTestAccess.Run r = MainTestAccess.run("debug", "--limit", "256", "--commands", "step 3; micro 2", "--log", csv.toString());
+        MainTestAccess.Run r = MainTestAccess.run("debug", "--limit", "1024", "--commands", "step 3; micro 2", "--log", csv.toString());
         assertEquals(0, r.status(), r.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals(4, lines.size(), "header and the 3 completed steps: " + lines);
