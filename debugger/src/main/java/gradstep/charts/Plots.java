@@ -32,6 +32,9 @@ public final class Plots {
         XYChart grads = chart("Gradient L2 norm per layer", "step", "‖gradient‖ (log scale)");
         grads.getStyler().setYAxisLogarithmic(true);
         XYChart ratios = chart("Update : parameter ratio per layer", "step", "log10(‖update‖ / ‖θ‖)");
+        // these curves fill the plot: the legend goes beside it, not over them
+        grads.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        ratios.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         for (RunLog r : runs) {
             String prefix = compare ? r.name() + " " : "";
             double[] x = r.steps().get("global_step");
@@ -61,6 +64,8 @@ public final class Plots {
         XYChart c = chart(title, "step", title.toLowerCase(java.util.Locale.ROOT) + (loss ? " (log scale)" : ""));
         // the loss falls by orders of magnitude: a log axis shows the late steps as well as the first
         c.getStyler().setYAxisLogarithmic(loss);
+        // a falling loss leaves the upper right empty, a rising accuracy the lower right
+        c.getStyler().setLegendPosition(loss ? Styler.LegendPosition.InsideNE : Styler.LegendPosition.InsideSE);
         for (RunLog r : runs) {
             String prefix = runs.size() > 1 ? r.name() + " " : "";
             double[] x = r.steps().get("global_step"), y = r.steps().get(trainCol);
