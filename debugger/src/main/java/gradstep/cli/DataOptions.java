@@ -26,6 +26,16 @@ final class DataOptions {
         return new Loaded(adapt(tt.train()), adapt(tt.test()));
     }
 
+    /** The test set, checked to fit a model loaded from {@code weights}. */
+    ImageData testFor(gradstep.engine.model.Model model, Path weights) {
+        ImageData test = load().test();
+        if (test.pixelsPerImage() != model.inputShape().size()) {
+            throw new gradstep.engine.GradstepException(weights + ": the model takes " + model.inputShape() + " inputs, "
+                    + test.name() + " images are " + test.rows() + "x" + test.cols());
+        }
+        return test;
+    }
+
     static ImageData adapt(ImageSet s) {
         return new ImageData(s.name(), s.pixels(), s.labels(), s.count(), s.rows(), s.cols(), 1, s.classes());
     }

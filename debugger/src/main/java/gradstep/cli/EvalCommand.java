@@ -44,12 +44,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Model model = WeightsFile.load(load);
-        DataOptions.Loaded d = data.load();
-        ImageData test = d.test();
-        if (test.pixelsPerImage() != model.inputShape().size()) {
-            throw new GradstepException(load + ": the model takes " + model.inputShape() + " inputs, " + test.name()
-                    + " images are " + test.rows() + "x" + test.cols());
-        }
+        ImageData test = data.testFor(model, load);
         out.println("model: " + model.spec().text() + " (" + String.format("%,d", model.paramCount()) + " parameters)");
         try (Backend b = backend.open(model, null, Math.min(batchSize, test.count()), out, spec.commandLine().getErr()).backend()) {
             out.println(Evaluation.of(b, test).line("test"));

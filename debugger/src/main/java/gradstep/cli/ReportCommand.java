@@ -40,11 +40,7 @@ final class ReportCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         PrintWriter o = spec.commandLine().getOut();
         Model model = WeightsFile.load(load);
-        ImageData test = data.load().test();
-        if (test.pixelsPerImage() != model.inputShape().size()) {
-            throw new GradstepException(load + ": the model takes " + model.inputShape() + " inputs, " + test.name() + " images are "
-                    + test.rows() + "x" + test.cols());
-        }
+        ImageData test = data.testFor(model, load);
         try {
             Files.createDirectories(out);
         } catch (IOException e) {
