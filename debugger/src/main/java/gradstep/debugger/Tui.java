@@ -252,8 +252,8 @@ public final class Tui {
             for (int x = 0; x < c.width(); x++) {
                 TextColor fg = colour(c.fgAt(x, y), TextColor.ANSI.DEFAULT);
                 TextColor bg = colour(c.bgAt(x, y), TextColor.ANSI.DEFAULT);
-                TextCharacter tc = c.boldAt(x, y) ? new TextCharacter(c.charAt(x, y), fg, bg, SGR.BOLD)
-                        : new TextCharacter(c.charAt(x, y), fg, bg);
+                TextCharacter tc = c.boldAt(x, y) ? TextCharacter.fromCharacter(c.charAt(x, y), fg, bg, SGR.BOLD)[0]
+                        : TextCharacter.fromCharacter(c.charAt(x, y), fg, bg)[0];
                 screen.setCharacter(x, y, tc);
             }
         }

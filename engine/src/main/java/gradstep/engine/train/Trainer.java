@@ -148,7 +148,7 @@ public final class Trainer {
         return plan;
     }
 
-    /** The micro-steps of one training step, in order. */
+    /** Builds the plan: every forward, the loss, every backward in reverse, every update. */
     static List<MicroStep> plan(Model model) {
         int n = model.layers().size();
         List<MicroStep> p = new ArrayList<>();
