@@ -208,19 +208,28 @@ public final class Session {
         b.syncToHost();
         List<Param> params = model().params();
         List<String> names = optimizer().stateNames();
-        float[][] values = new float[params.size()][];
-        float[][][] states = new float[params.size()][names.size()][];
+        // the oldest snapshot's arrays are reused once the history is full: no garbage per step, so no
+        // collector pauses in the middle of a class's stepping
+        Snapshot recycled = snapshots.size() > HISTORY ? snapshots.pollFirst() : null;
+        float[][] values = recycled != null ? recycled.values() : new float[params.size()][];
+        float[][][] states = recycled != null ? recycled.states() : new float[params.size()][names.size()][];
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
-            values[i] = p.value().clone();
+            values[i] = copyInto(values[i], p.value());
             for (int s = 0; s < names.size(); s++) {
-                states[i][s] = optimizer().state(p, names.get(s)).clone();
+                states[i][s] = copyInto(states[i][s], optimizer().state(p, names.get(s)));
             }
         }
         snapshots.addLast(new Snapshot(trainer.position(), values, states, results.size()));
-        while (snapshots.size() > HISTORY + 1) {
-            snapshots.pollFirst();
+    }
+
+    /** {@code src} copied into {@code dst} when it has the size, else into a new array. */
+    private static float[] copyInto(float[] dst, float[] src) {
+        if (dst == null || dst.length != src.length) {
+            return src.clone();
         }
+        System.arraycopy(src, 0, dst, 0, src.length);
+        return dst;
     }
 
     private void restore(Snapshot s) {
@@ -246,13 +255,15 @@ public final class Session {
         backend().syncToHost();
         List<Param> ps = model().layers().get(layer).params();
         List<String> names = optimizer().stateNames();
-        float[][] theta = new float[ps.size()][], grad = new float[ps.size()][];
-        float[][][] state = new float[ps.size()][names.size()][];
+        UpdateCapture old = lastUpdates.get(layer);
+        float[][] theta = old != null ? old.theta() : new float[ps.size()][];
+        float[][] grad = old != null ? old.grad() : new float[ps.size()][];
+        float[][][] state = old != null ? old.state() : new float[ps.size()][names.size()][];
         for (int i = 0; i < ps.size(); i++) {
-            theta[i] = ps.get(i).value().clone();
-            grad[i] = ps.get(i).grad().clone();
+            theta[i] = copyInto(theta[i], ps.get(i).value());
+            grad[i] = copyInto(grad[i], ps.get(i).grad());
             for (int s = 0; s < names.size(); s++) {
-                state[i][s] = optimizer().state(ps.get(i), names.get(s)).clone();
+                state[i][s] = copyInto(state[i][s], optimizer().state(ps.get(i), names.get(s)));
             }
         }
         lastUpdates.put(layer, new UpdateCapture(layer, trainer.globalStep() + 1, theta, grad, state));
@@ -391,33 +402,16 @@ public final class Session {
                     dead = (double) zeros / Math.max(1, a.length);
                 }
             }
-            double g = 0, u = 0, p = 0;
-            for (Param par : l.params()) {
-                g += sumSq(par.grad());
-                p += sumSq(par.value());
-                u += sumSq(optimizer().state(par, "b"));
-            }
+            // computed where the tensors live (on the device for an OpenCL backend), as the training log does
+            Backend.LayerNorms n = backend().layerNorms(i);
             out.add(new LayerStats(i, l.name(), l.kind(), l.outputShape().toString(), l.paramCount(), mean, std, dead,
-                    Math.sqrt(g), Math.sqrt(u), Math.sqrt(p)));
+                    n.gradient(), n.update(), n.parameter()));
         }
         return out;
     }
 
     private double gradNorm(int layer) {
-        backend().syncToHost();
-        double g = 0;
-        for (Param p : model().layers().get(layer).params()) {
-            g += sumSq(p.grad());
-        }
-        return Math.sqrt(g);
-    }
-
-    static double sumSq(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        return s;
+        return backend().layerNorms(layer).gradient();
     }
 
     // ---- selection ----
