@@ -101,6 +101,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingOptions.Setup s = options.open(out, err, null);
         Trainer trainer = s.trainer();
         trainer.onNonFinite(guard);
+        this.guard = guard;
         if (from != null) {
             try {
                 Checkpoint.restore(from, s.model(), s.optimizer(), trainer);
@@ -123,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
                     ? " (no checkpoint: --checkpoint DIR keeps one)" : "; the last good checkpoint is " + kept.get(0)));
         } finally {
             // the backend that is training now: after a fallback, the one it fell back to
-            trainer.backend().close();
+            (current != null ? current : trainer).backend().close();
         }
     }
 
@@ -154,8 +155,38 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The trainer of the run: after a device was lost, the one that took over. */
+    private Trainer current;
+    private Trainer.NonFinite guard;
+
+    /**
+     * After a device failed and could not be read back: the run goes on, on the java backend, from the
+     * newest usable checkpoint (the steps since it run again, on the same batches); without one it stops.
+     */
+    private Trainer fromCheckpoint(Trainer.DeviceLostException lost, TrainingOptions.Setup s, Path dir) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (dir == null || Checkpoint.list(dir).isEmpty()) {
+            throw new GradstepException(lost.getMessage() + "; no checkpoint to continue from (--checkpoint DIR keeps them)");
+        }
+        Checkpoint.Loaded c = Checkpoint.latest(dir, note -> err.println(note));
+        current.backend().close();
+        gradstep.engine.ops.Gemm.setVectorized(true);
+        Trainer t = new Trainer(new gradstep.engine.backend.JavaBackend(s.model(), s.optimizer(), current.backend().maxBatch()),
+                s.train(), current.batchSize(), options.seed);
+        t.onNonFinite(guard);
+        t.onNote(current::note);
+        Checkpoint.restore(c, s.model(), s.optimizer(), t);
+        err.println();
+        err.println("gradstep: " + lost.getMessage() + "; continuing on the java backend from " + c.file().getFileName()
+                + " (step " + c.globalStep() + ")");
+        err.flush();
+        current = t;
+        return t;
+    }
+
     private int train(PrintWriter out, TrainingOptions.Setup s, Path dir, int everySteps) {
         Trainer trainer = s.trainer();
+        current = trainer;
         int epochs = options.epochs;
         ImageData data = s.train();
         out.printf(Locale.ROOT, "optimizer: %s, batch %d, %d epochs, seed %d%n", s.optimizer().describe(), trainer.batchSize(),
@@ -168,11 +199,16 @@ final class TrainCommand implements Callable<Integer> {
         int firstEpoch = trainer.epoch();
         Evaluation test = null;
         try (TrainingLog csv = log == null ? null : new TrainingLog(log, s.model())) {
-        for (int e = firstEpoch; e <= epochs; e++) {
-            progress.startEpoch(e, epochs, trainer.stepInEpoch());
-            StepResult r;
-            do {
-                r = trainer.step();
+            progress.startEpoch(trainer.epoch(), epochs, trainer.stepInEpoch());
+            while (trainer.epoch() <= epochs) {
+                StepResult r;
+                try {
+                    r = trainer.step();
+                } catch (Trainer.DeviceLostException lost) {
+                    trainer = fromCheckpoint(lost, s, dir);
+                    progress.startEpoch(trainer.epoch(), epochs, trainer.stepInEpoch());
+                    continue;
+                }
                 progress.step(r, epochs);
                 if (csv != null) {
                     csv.step(r, trainer.backend(), trainer.optimizer().learningRate());
@@ -181,15 +217,20 @@ final class TrainCommand implements Callable<Integer> {
                 if (dir != null && due) {
                     Checkpoint.save(dir, trainer, data.rows(), data.cols(), data.channels(), keep);
                 }
-            } while (!r.epochEnd());
-            totalSeconds += progress.elapsed();
-            if (csv != null) {
-                // the log has the test result of every epoch; the last one is also the run's result
-                test = Evaluation.of(trainer.backend(), s.data().test());
-                csv.epoch(e, trainer.globalStep(), test);
+                if (r.epochEnd()) {
+                    totalSeconds += progress.elapsed();
+                    if (csv != null) {
+                        // the log has the test result of every epoch; the last one is also the run's result
+                        test = Evaluation.of(trainer.backend(), s.data().test());
+                        csv.epoch(r.epoch(), trainer.globalStep(), test);
+                    }
+                    if (trainer.epoch() <= epochs) {
+                        progress.startEpoch(trainer.epoch(), epochs, 0);
+                    }
+                }
             }
         }
-        }
+        trainer = current;
         int ran = Math.max(0, epochs - firstEpoch + 1);
         out.printf(Locale.ROOT, "trained %d epochs in %.1fs (%.1fs per epoch)%s%n", ran, totalSeconds, totalSeconds / Math.max(1, ran),
                 trainer.skippedSteps() == 0 ? "" : ", " + trainer.skippedSteps() + " batches skipped for NaN/Inf");

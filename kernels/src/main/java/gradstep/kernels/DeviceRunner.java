@@ -22,8 +22,11 @@ public final class DeviceRunner implements AutoCloseable {
     /** Work-group size of the element-wise ops. */
     static final int LOCAL = 64;
 
-    /** Op name at which launches fail on purpose (tests of the fallback); null in normal use. */
-    private static volatile String injectedFault;
+    /**
+     * Faults injected on purpose (tests of the fallback): op name (or "download") to the number of
+     * calls still allowed before every later one fails. Empty in normal use.
+     */
+    private static final java.util.Map<String, Integer> FAULTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final TrainingKernel k = new TrainingKernel();
     private final Device device;
@@ -92,6 +95,7 @@ public final class DeviceRunner implements AutoCloseable {
 
     /** Brings the whole arena back to the host (to save weights, or for a view that shows everything). */
     public void download() {
+        fault("download");
         k.get(k.mem);
         bytesFromDevice += 4L * k.mem.length;
     }
@@ -277,13 +281,30 @@ public final class DeviceRunner implements AutoCloseable {
      * to stop): how the tests check that a failing kernel is reported and survived, never trusted.
      */
     public static void injectFault(String op) {
-        injectedFault = op;
+        FAULTS.clear();
+        if (op != null) {
+            FAULTS.put(op, 0);
+        }
+    }
+
+    /** Lets {@code op} (an op name, or "download" for reading the arena back) succeed {@code after} more times, then fail. */
+    public static void injectFault(String op, int after) {
+        FAULTS.put(op, after);
+    }
+
+    private void fault(String name) {
+        Integer left = FAULTS.get(name);
+        if (opencl && left != null) {
+            if (left <= 0) {
+                throw new KernelFailure((name.equals("download") ? "reading back from " : "kernel " + name + " failed on ")
+                        + deviceName + (name.equals("download") ? " failed" : "") + ": fault injected for a test");
+            }
+            FAULTS.put(name, left - 1);
+        }
     }
 
     private void execute(Range range, String name) {
-        if (opencl && name.equals(injectedFault)) {
-            throw new KernelFailure("kernel " + name + " failed on " + deviceName + ": fault injected for a test");
-        }
+        fault(name);
         k.execute(range);
         if (opencl && !k.isRunningCL()) {
             String why = AparapiLog.takeLastWarning();

@@ -43,6 +43,16 @@ public final class Trainer {
         SKIP_BATCH
     }
 
+    /**
+     * A device that failed and could not even be read back: this trainer's state is lost; a run that
+     * keeps checkpoints continues from the newest one.
+     */
+    public static final class DeviceLostException extends GradstepException {
+        public DeviceLostException(String message) {
+            super(message);
+        }
+    }
+
     /** A NaN or Inf in the loss or a gradient, named. */
     public static final class NonFiniteException extends GradstepException {
         public NonFiniteException(String message) {
@@ -177,6 +187,11 @@ public final class Trainer {
         this.notes = notes;
     }
 
+    /** Says a line where this trainer's notes go. */
+    public void note(String line) {
+        notes.accept(line);
+    }
+
     /**
      * Executes the next micro-step; returns the step's result when it completed a training step, else
      * null. A kernel failure on a device backend is survived: see {@link #recover}.
@@ -221,8 +236,8 @@ public final class Trainer {
         try {
             old.syncToHost();
         } catch (RuntimeException e) {
-            throw new GradstepException(failure.getMessage() + "; the device state could not be read back ("
-                    + e.getMessage() + "), so training cannot continue");
+            throw new DeviceLostException(failure.getMessage() + "; the device state could not be read back ("
+                    + e.getMessage() + ")");
         } finally {
             old.close();
         }
