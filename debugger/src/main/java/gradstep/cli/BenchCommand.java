@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time training steps on MNIST: samples/s, ms per step and per phase, and the bytes",
-                "moved between host and device per step."},
+        description = {"Time training steps on MNIST, on one backend or all.",
+                "Prints samples/s, ms per step and per phase, GFLOP/s, and the bytes moved between host and device",
+                "per step."},
         footer = {"", "Examples:", "  gradstep bench --model mlp --backend java --steps 100",
                 "  gradstep bench --model cnn --all --steps 20"})
 final class BenchCommand implements Callable<Integer> {

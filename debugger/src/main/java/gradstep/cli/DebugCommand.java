@@ -22,9 +22,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "debug", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Step through training in the terminal: every forward, backward and optimizer update,",
-                "layer by layer, with per-layer gradients, the RMSprop inspector, the batch and the history.",
-                "With --script or --commands it runs the same commands and prints every view as text."},
+        description = {"Step through training in the terminal, one micro-step at a time.",
+                "Every forward, backward and optimizer update, layer by layer, with per-layer gradients, the RMSprop",
+                "inspector, the batch and the history. With --script or --commands it runs the same commands and",
+                "prints every view as text."},
         footer = {"", "Keys: n micro-step, s step, S N steps, e epoch, r run, u back, up/down layer, 1-4 view,",
                 "      w histogram tensor, p kernel/bias, [ ] { } element, b breakpoint, ? help, q quit",
                 "Breakpoints: " + "nan | loss-rise F | grad-above [LAYER] T | grad-below [LAYER] T | step N",

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "selftest", mixinStandardHelpOptions = true,
-        description = {"Run every kernel on a device against the plain-Java reference, on random inputs,",
-                "and print each kernel's error; exits 1 if any kernel fails."},
+        description = {"Check every kernel on a device against the plain-Java reference.",
+                "Runs each on random inputs of awkward sizes and prints its error; exits 1 if any kernel fails."},
         footer = {"", "Examples:", "  gradstep selftest", "  gradstep selftest --backend opencl-cpu"})
 final class SelfTestCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|gpu|opencl-cpu|jtp",
