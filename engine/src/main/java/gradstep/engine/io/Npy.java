@@ -24,14 +24,6 @@ public final class Npy {
 
     /** A decoded array: its dtype descriptor, shape, and raw little-endian element bytes. */
     public record Array(String descr, int[] shape, byte[] data) {
-        public long elements() {
-            long n = 1;
-            for (int d : shape) {
-                n *= d;
-            }
-            return n;
-        }
-
         public float[] floats(String where) {
             if (!descr.equals("<f4")) {
                 throw new GradstepException(where + ": dtype " + descr + ", expected float32 ('<f4')");

@@ -21,7 +21,6 @@ public final class Conv2D implements Layer {
     private float[] patches;
     private float[] dPatches;
     private float[] y;
-    private float[] dy;
     private float[] dz;
     private float[] dx;
 
@@ -49,7 +48,6 @@ public final class Conv2D implements Layer {
 
     @Override
     public float[] backward(float[] dy, int batch) {
-        this.dy = dy;
         int outSize = batch * g.oh() * g.ow() * g.out();
         float[] grad = dy;
         if (activation == Activation.RELU) {
@@ -104,11 +102,6 @@ public final class Conv2D implements Layer {
     @Override
     public float[] inputGradient() {
         return dx;
-    }
-
-    @Override
-    public float[] outputGrad() {
-        return dy;
     }
 
     @Override

@@ -20,7 +20,6 @@ public final class Dense implements Layer {
     private final Param bias;
     private float[] x;
     private float[] y;
-    private float[] dy;
     private float[] dz;
     private float[] dx;
 
@@ -48,7 +47,6 @@ public final class Dense implements Layer {
 
     @Override
     public float[] backward(float[] dy, int batch) {
-        this.dy = dy;
         float[] g = dy;
         if (activation == Activation.RELU) {
             dz = Layer.ensure(dz, batch * out);
@@ -93,11 +91,6 @@ public final class Dense implements Layer {
     @Override
     public float[] inputGradient() {
         return dx;
-    }
-
-    @Override
-    public float[] outputGrad() {
-        return dy;
     }
 
     @Override

@@ -66,8 +66,4 @@ public final class Flatten implements Layer {
         return dy;
     }
 
-    @Override
-    public float[] outputGrad() {
-        return dy;
-    }
 }

@@ -35,9 +35,6 @@ public sealed interface Layer permits Dense, Conv2D, MaxPooling2D, Flatten {
     /** The output of the last forward (after the activation). */
     float[] output();
 
-    /** The gradient with respect to this layer's output on the last backward, as it was handed in. */
-    float[] outputGrad();
-
     /** The gradient with respect to this layer's input from the last backward (null if not computed). */
     float[] inputGradient();
 

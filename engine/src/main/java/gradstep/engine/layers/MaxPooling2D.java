@@ -16,7 +16,6 @@ public final class MaxPooling2D implements Layer {
     private final boolean inputGrad;
     private int[] argmax;
     private float[] y;
-    private float[] dy;
     private float[] dx;
 
     public MaxPooling2D(String name, int h, int w, int c, int p, boolean inputGrad) {
@@ -41,7 +40,6 @@ public final class MaxPooling2D implements Layer {
 
     @Override
     public float[] backward(float[] dy, int batch) {
-        this.dy = dy;
         if (!inputGrad) {
             return null;
         }
@@ -89,8 +87,4 @@ public final class MaxPooling2D implements Layer {
         return dx;
     }
 
-    @Override
-    public float[] outputGrad() {
-        return dy;
-    }
 }
