@@ -1,6 +1,7 @@
 package gradstep.cli;
 
 import gradstep.engine.GradstepException;
+import gradstep.engine.io.AtomicFile;
 import gradstep.engine.io.Checkpoint;
 import gradstep.engine.io.WeightsFile;
 import gradstep.engine.train.Evaluation;
@@ -249,18 +250,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Refuses, before any training, an output path that could not be written at the end. */
     static void checkWritable(Path file) {
-        if (file == null) {
-            return;
-        }
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new GradstepException("cannot write " + file + ": folder " + dir + " does not exist");
-        }
-        if (Files.isDirectory(file)) {
-            throw new GradstepException("cannot write " + file + ": it is a folder");
-        }
-        if (!Files.isWritable(dir)) {
-            throw new GradstepException("cannot write " + file + ": folder " + dir + " is not writable");
+        if (file != null) {
+            AtomicFile.requireWritable(file);
         }
     }
 }

@@ -26,7 +26,11 @@ public final class AtomicFile {
     private AtomicFile() {
     }
 
-    public static void write(Path target, Writer writer) {
+    /**
+     * Refuses a target that could not be written: its folder missing or not writable, or the target a
+     * folder. Called before long work (a training run) as well as by {@link #write}.
+     */
+    public static void requireWritable(Path target) {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -35,6 +39,15 @@ public final class AtomicFile {
         if (Files.isDirectory(abs)) {
             throw new GradstepException("cannot write " + target + ": it is a folder");
         }
+        if (!Files.isWritable(dir)) {
+            throw new GradstepException("cannot write " + target + ": folder " + dir + " is not writable");
+        }
+    }
+
+    public static void write(Path target, Writer writer) {
+        requireWritable(target);
+        Path abs = target.toAbsolutePath();
+        Path dir = abs.getParent();
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
