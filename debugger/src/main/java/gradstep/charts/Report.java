@@ -34,19 +34,9 @@ public final class Report {
 
     /** Runs the model over {@code test} and returns, per image, the label, the prediction and its probability. */
     static List<Outcome> outcomes(Backend b, ImageData test) {
-        int[] order = new int[test.count()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
         List<Outcome> out = new ArrayList<>(test.count());
-        int batch = b.maxBatch(), layers = b.model().layers().size(), k = b.model().classes();
-        for (int from = 0; from < test.count(); from += batch) {
-            int n = Math.min(batch, test.count() - from);
-            b.loadBatch(test, order, from, n);
-            for (int l = 0; l < layers; l++) {
-                b.forward(l);
-            }
-            b.loss(false);
+        int k = b.model().classes();
+        gradstep.engine.train.Evaluation.forEachBatch(b, test, (from, n, result) -> {
             float[] p = b.probabilities();
             for (int i = 0; i < n; i++) {
                 int best = 0;
@@ -57,7 +47,7 @@ public final class Report {
                 }
                 out.add(new Outcome(from + i, test.labels()[from + i], best, p[i * k + best]));
             }
-        }
+        });
         return out;
     }
 

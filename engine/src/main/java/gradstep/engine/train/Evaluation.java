@@ -23,29 +23,42 @@ public record Evaluation(double loss, int correct, int count) {
         }
     }
 
+    /** What {@link #forEachBatch} hands over for each batch: where it starts, its size and its loss. */
+    @FunctionalInterface
+    public interface BatchDone {
+        void accept(int from, int count, SoftmaxCrossEntropy.Result result);
+    }
+
     /**
-     * Evaluates the backend's model on all of {@code data}, as many images at a time as the backend has
-     * room for. Forward passes only; it overwrites the activations of the last training step.
+     * Runs the forward passes and the loss over all of {@code data} in order, as many images at a time as
+     * the backend has room for, and calls {@code done} after each batch (the backend then holds that
+     * batch's probabilities). It overwrites the activations of the last training step.
      */
-    public static Evaluation of(Backend backend, ImageData data) {
+    public static void forEachBatch(Backend backend, ImageData data, BatchDone done) {
         int batch = Math.min(backend.maxBatch(), data.count());
         int[] order = new int[data.count()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
         int layers = backend.model().layers().size();
-        double lossSum = 0;
-        int correct = 0;
         for (int from = 0; from < data.count(); from += batch) {
             int n = Math.min(batch, data.count() - from);
             backend.loadBatch(data, order, from, n);
             for (int l = 0; l < layers; l++) {
                 backend.forward(l);
             }
-            SoftmaxCrossEntropy.Result r = backend.loss(false);
-            lossSum += r.loss() * n;
-            correct += r.correct();
+            done.accept(from, n, backend.loss(false));
         }
-        return new Evaluation(lossSum / data.count(), correct, data.count());
+    }
+
+    /** Evaluates the backend's model on all of {@code data}: forward passes only. */
+    public static Evaluation of(Backend backend, ImageData data) {
+        double[] lossSum = {0};
+        int[] correct = {0};
+        forEachBatch(backend, data, (from, n, r) -> {
+            lossSum[0] += r.loss() * n;
+            correct[0] += r.correct();
+        });
+        return new Evaluation(lossSum[0] / data.count(), correct[0], data.count());
     }
 }
