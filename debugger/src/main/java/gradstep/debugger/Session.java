@@ -382,7 +382,7 @@ public final class Session {
     }
 
     public synchronized List<LayerStats> layerStats() {
-        backend().syncToHost();
+        // no syncToHost: activations and norms are read where they live (see Backend.layerNorms)
         List<LayerStats> out = new ArrayList<>();
         List<Layer> layers = model().layers();
         boolean forwardRan = trainer.cursor() > 0 || trainer.globalStep() > 0;
