@@ -3,7 +3,7 @@ package gradstep.charts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import gradstep.cli.MainTestAccess;
+import gradstep.cli.MainTest;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ class ChartsTest {
     @Test
     void logColumnsAndValuesMatchTheRun() throws Exception {
         Path csv = dir.resolve("run.csv");
-        MainTestAccess.Run r = MainTestAccess.run("train", "--model", "conv4x3,pool2,flatten,dense10", "--limit", "640",
+        MainTest.Run r = MainTest.run("train", "--model", "conv4x3,pool2,flatten,dense10", "--limit", "640",
                 "--epochs", "2", "--batch-size", "64", "--log", csv.toString());
         assertEquals(0, r.status(), r.err());
         List<String> lines = Files.readAllLines(csv);
@@ -48,12 +48,12 @@ class ChartsTest {
     @Test
     void plotAndReportWritePngsOfTheirSize() throws Exception {
         Path a = dir.resolve("rmsprop.csv"), b = dir.resolve("sgd.csv"), w = dir.resolve("w.npz");
-        assertEquals(0, MainTestAccess.run("train", "--model", "dense16,dense10", "--limit", "1280", "--epochs", "2", "--log",
+        assertEquals(0, MainTest.run("train", "--model", "dense16,dense10", "--limit", "1280", "--epochs", "2", "--log",
                 a.toString(), "--save", w.toString()).status());
-        assertEquals(0, MainTestAccess.run("train", "--model", "dense16,dense10", "--limit", "1280", "--epochs", "2", "--optimizer",
+        assertEquals(0, MainTest.run("train", "--model", "dense16,dense10", "--limit", "1280", "--epochs", "2", "--optimizer",
                 "sgd", "--lr", "0.1", "--log", b.toString()).status());
         Path charts = dir.resolve("charts");
-        MainTestAccess.Run p = MainTestAccess.run("plot", a.toString(), "--compare", b.toString(), "--out", charts.toString());
+        MainTest.Run p = MainTest.run("plot", a.toString(), "--compare", b.toString(), "--out", charts.toString());
         assertEquals(0, p.status(), p.err());
         for (String name : List.of("loss", "accuracy", "gradient_norms", "update_ratios")) {
             BufferedImage img = ImageIO.read(charts.resolve(name + ".png").toFile());
@@ -61,7 +61,7 @@ class ChartsTest {
             assertEquals(Plots.HEIGHT, img.getHeight(), name);
         }
         Path report = dir.resolve("report");
-        MainTestAccess.Run rep = MainTestAccess.run("report", "--load", w.toString(), "--out", report.toString());
+        MainTest.Run rep = MainTest.run("report", "--load", w.toString(), "--out", report.toString());
         assertEquals(0, rep.status(), rep.err());
         BufferedImage cm = ImageIO.read(report.resolve("confusion_matrix.png").toFile());
         assertEquals(90 + 10 * Report.CELL + 20, cm.getWidth());
@@ -72,7 +72,7 @@ class ChartsTest {
     @Test
     void aFileThatIsNotALogIsRefused() throws Exception {
         Path f = Files.writeString(dir.resolve("x.csv"), "a,b\n1,2\n");
-        MainTestAccess.Run r = MainTestAccess.run("plot", f.toString(), "--out", dir.resolve("o").toString());
+        MainTest.Run r = MainTest.run("plot", f.toString(), "--out", dir.resolve("o").toString());
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("gradstep: error: " + f + ": not a gradstep training log"), r.err());
     }
@@ -80,7 +80,7 @@ class ChartsTest {
     @Test
     void theDebuggerLogsTheStepsItRuns() throws Exception {
         Path csv = dir.resolve("debug.csv");
-        MainTestAccess.Run r = MainTestAccess.run("debug", "--limit", "1024", "--commands", "step 3; micro 2", "--log", csv.toString());
+        MainTest.Run r = MainTest.run("debug", "--limit", "1024", "--commands", "step 3; micro 2", "--log", csv.toString());
         assertEquals(0, r.status(), r.err());
         List<String> lines = Files.readAllLines(csv);
         assertEquals(4, lines.size(), "header and the 3 completed steps: " + lines);

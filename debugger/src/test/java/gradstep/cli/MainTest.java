@@ -12,18 +12,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as a user meets it: outputs, exit codes and one-line errors. */
-class MainTest {
+public class MainTest {
     @TempDir
     Path dir;
 
-    record Run(int status, String out, String err) {
-        String lastLine() {
+    /** A finished run: exit status, standard output and standard error (also for tests in other packages). */
+    public record Run(int status, String out, String err) {
+        public String lastLine() {
             String[] lines = out.strip().split("\n");
             return lines[lines.length - 1];
         }
     }
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         int status = Main.run(args, new PrintWriter(out), new PrintWriter(err));
         return new Run(status, out.toString(), err.toString());
