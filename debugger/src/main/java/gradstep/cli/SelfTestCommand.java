@@ -32,8 +32,7 @@ final class SelfTestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Device device = switch (backend) {
-            case "gpu" -> Devices.bestGpu().orElseThrow(() -> new GradstepException("--backend gpu: no OpenCL GPU found"));
-            case "opencl-cpu" -> Devices.firstCpu().orElseThrow(() -> new GradstepException("--backend opencl-cpu: no OpenCL CPU device found"));
+            case "gpu", "opencl-cpu" -> gradstep.engine.backend.Backends.openClDevice(backend);
             case "jtp" -> DeviceRunner.javaThreadPool();
             case "auto" -> Devices.bestGpu().map(d -> (Device) d).or(() -> Devices.firstCpu().map(d -> (Device) d))
                     .orElseThrow(() -> new GradstepException("no OpenCL device to test; " + Devices.HOW_TO_GET_OPENCL));

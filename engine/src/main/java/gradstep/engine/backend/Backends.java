@@ -56,20 +56,8 @@ public final class Backends {
                 OpenClBackend b = new OpenClBackend("jtp", DeviceRunner.javaThreadPool(), model, optimizer, maxBatch);
                 return new Opened(b, "device: " + b.device() + " (the OpenCL kernels, run by Aparapi in Java threads)");
             }
-            case "gpu": {
-                Optional<OpenCLDevice> gpu = Devices.bestGpu();
-                if (gpu.isEmpty()) {
-                    throw new GradstepException("--backend gpu: no OpenCL GPU found; " + available());
-                }
-                return openCl("gpu", gpu.get(), model, optimizer, maxBatch, notes);
-            }
-            case "opencl-cpu": {
-                Optional<OpenCLDevice> cpu = Devices.firstCpu();
-                if (cpu.isEmpty()) {
-                    throw new GradstepException("--backend opencl-cpu: no OpenCL CPU device found; " + available());
-                }
-                return openCl("opencl-cpu", cpu.get(), model, optimizer, maxBatch, notes);
-            }
+            case "gpu", "opencl-cpu":
+                return openCl(kind, openClDevice(kind), model, optimizer, maxBatch, notes);
             case "auto": {
                 Optional<OpenCLDevice> gpu = Devices.bestGpu();
                 if (gpu.isPresent()) {
@@ -83,6 +71,19 @@ public final class Backends {
             default:
                 throw new GradstepException("unknown --backend '" + kind + "' (use " + String.join(", ", NAMES) + ")");
         }
+    }
+
+    /**
+     * The device that {@code gpu} (the GPU with the most compute units) or {@code opencl-cpu} (the first
+     * OpenCL CPU device) names; an error listing the devices there are when there is none.
+     */
+    public static OpenCLDevice openClDevice(String kind) {
+        boolean gpu = kind.equals("gpu");
+        Optional<OpenCLDevice> d = gpu ? Devices.bestGpu() : Devices.firstCpu();
+        if (d.isEmpty()) {
+            throw new GradstepException("--backend " + kind + ": no OpenCL " + (gpu ? "GPU" : "CPU device") + " found; " + available());
+        }
+        return d.get();
     }
 
     private static Opened java(Model model, Optimizer optimizer, int maxBatch, String why) {
